@@ -1,0 +1,35 @@
+# The two commands of the README. Each bootstraps .venv from the system python3 when it is
+# missing or older than pyproject.toml (the stamp file), then works.
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PROFILE ?= default
+DATA    ?=
+RUN_DIR ?=
+
+.PHONY: run test lint clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m nbhelpers run --profile $(PROFILE) \
+		$(if $(DATA),--data "$(DATA)") $(if $(RUN_DIR),--run-dir "$(RUN_DIR)")
+
+# pytest exits 5 when it collected no test: that is a failure here, as is any other non-zero code.
+test: $(STAMP)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check nbhelpers tests benchmarks colab_setup.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

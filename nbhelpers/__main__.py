@@ -1,0 +1,35 @@
+"""Command line: ``python -m nbhelpers run --profile smoke`` (see ``--help``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nbhelpers",
+                                     description="Run the latent-space notebook series.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="execute notebooks/NN_*.ipynb in order with papermill")
+    run.add_argument("--profile", default="default", help="smoke, default or celeba")
+    run.add_argument("--data", default=None, help="CelebA folder or zip (celeba profile)")
+    run.add_argument("--run-dir", default=None, help="run directory (default: runs/<profile>)")
+    run.add_argument("--from", dest="start", default=None, metavar="NN",
+                     help="start at notebook NN (earlier results are read from the run directory)")
+    run.add_argument("--only", default=None, metavar="NN,...", help="run only these notebooks")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE",
+                     help="override a profile parameter, e.g. --set epochs=3 (repeatable)")
+    rep = sub.add_parser("report", help="(re)write report.html of a run directory")
+    rep.add_argument("run_dir")
+    args = parser.parse_args(argv)
+
+    from . import runner
+
+    if args.command == "run":
+        return runner.main_run(args)
+    print(runner.write_report(args.run_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

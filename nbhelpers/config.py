@@ -1,0 +1,235 @@
+"""Profiles and validated run parameters.
+
+A profile is a frozen dataclass holding every parameter the notebooks use. ``load()`` takes a
+profile name plus overrides (from papermill ``-p``/``-y``, the CLI's ``--set key=value``, or a
+notebook's ``overrides`` dict) and validates all of them at once, so that a bad value fails in the
+first cell with a message that lists what is allowed, not an hour later inside a training loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROFILES = ("smoke", "default", "celeba")
+DATA_SOURCES = ("synthetic", "celeba")
+FACTOR_DISTRIBUTIONS = ("normal", "uniform")
+LOSSES = ("bce", "mse")
+ACTIVATIONS = ("relu", "leaky_relu", "selu")
+
+
+class ConfigError(ValueError):
+    """A run parameter is invalid; the message says what is allowed."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Every parameter of the notebook series. Field docs are in the README's profile table."""
+
+    name: str
+    # data
+    data_source: str = "synthetic"
+    data: str | None = None  # CelebA folder or zip (celeba profile)
+    image_size: int = 96
+    n_images: int | None = 20_000  # None: every image of the split
+    split: str = "train"
+    factor_distribution: str = "normal"
+    cache_dir: str | None = None  # None: <project>/data/cache or $NBHELPERS_CACHE
+    seed: int = 0
+    # Autoencoder (notebook 01)
+    z_dim: int = 256
+    filters: tuple[int, ...] = (32, 64, 128, 256)
+    activation: str = "leaky_relu"
+    batch_norm: bool = False
+    loss: str = "bce"
+    epochs: int = 12
+    batch_size: int = 128
+    learning_rate: float = 5e-4
+    val_fraction: float = 0.1
+    mixed_precision: bool = False
+    # VAE (notebook 05)
+    vae_epochs: int = 12
+    kl_weight: float = 1.0
+    vae_compare_without_dense: bool = True
+    # latent analysis (notebooks 02-04)
+    bin_width: float = 0.25
+    tsne_sizes: tuple[int, ...] = (5_000, 20_000)
+    tsne_pca_components: tuple[int, ...] = (2, 4, 10)
+    tsne_pca_n: int = 20_000
+    perplexity: float = 30.0
+    early_exaggeration: float = 12.0
+    tsne_iter: int = 750
+    trim_facts: tuple[float, ...] = (1.25, 1.35, 1.45, 1.55, 1.7, 1.8)
+    trim_fact: float = 1.7
+    pca_pairs_max: int = 120
+    # generation (notebook 06)
+    n_generate: int = 2_000
+    gmm_components: int = 10
+    confine_sigma: float = 2.0
+    realism_k: int = 5
+
+    # -- derived -----------------------------------------------------------------------------
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        return (self.image_size, self.image_size, 3)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+_BASE = {
+    "smoke": dict(
+        data_source="synthetic", image_size=32, n_images=2_000, z_dim=32, epochs=3, vae_epochs=3,
+        batch_size=64, learning_rate=1e-3, tsne_sizes=(500, 1_500), tsne_pca_n=1_500,
+        tsne_iter=250, n_generate=400, gmm_components=3, pca_pairs_max=20,
+    ),
+    "default": dict(data_source="synthetic"),
+    "celeba": dict(
+        data_source="celeba", n_images=None, epochs=24, vae_epochs=24,
+        tsne_sizes=(20_000, 80_000, 165_000), tsne_pca_n=165_000, perplexity=10.0,
+        early_exaggeration=16.0, tsne_iter=1_000, n_generate=5_000,
+    ),
+}
+
+FIELDS = {f.name: f for f in dataclasses.fields(Profile)}
+
+
+def _coerce(name: str, value, current):
+    """Bring a CLI string or papermill value to the field's type; raise ConfigError if impossible."""
+    if value is None:
+        return None
+    target = type(current) if current is not None else None
+    if name in ("n_images",) and value in ("none", "None", "all"):
+        return None
+    try:
+        if isinstance(current, bool) or name in ("batch_norm", "mixed_precision",
+                                                 "vae_compare_without_dense"):
+            if isinstance(value, str):
+                if value.lower() in ("1", "true", "yes", "on"):
+                    return True
+                if value.lower() in ("0", "false", "no", "off"):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if isinstance(current, tuple):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            elem = type(current[0]) if current else float
+            return tuple(elem(str(v).strip()) if elem is not str else str(v) for v in items)
+        if name == "n_images":
+            return int(value)
+        if target in (int, float):
+            if target is int and isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)
+            return target(value)
+        return value if not isinstance(value, str) else str(value)
+    except (TypeError, ValueError):
+        kind = type(current).__name__ if current is not None else "a value"
+        raise ConfigError(f"parameter {name!r}: expected {kind}, found {value!r}") from None
+
+
+def _check(p: Profile) -> list[str]:
+    errors = []
+    if p.data_source not in DATA_SOURCES:
+        errors.append(f"data_source must be one of {DATA_SOURCES}, found {p.data_source!r}")
+    if p.image_size < 16 or p.image_size % 16:
+        errors.append(
+            f"image_size must be a positive multiple of 16 (the encoder halves it four times), "
+            f"e.g. 32, 64 or 96; found {p.image_size}"
+        )
+    if p.z_dim < 2:
+        errors.append(f"z_dim must be at least 2, found {p.z_dim}")
+    if p.factor_distribution not in FACTOR_DISTRIBUTIONS:
+        errors.append(f"factor_distribution must be one of {FACTOR_DISTRIBUTIONS}, "
+                      f"found {p.factor_distribution!r}")
+    if p.loss not in LOSSES:
+        errors.append(f"loss must be one of {LOSSES}, found {p.loss!r}")
+    if p.activation not in ACTIVATIONS:
+        errors.append(f"activation must be one of {ACTIVATIONS}, found {p.activation!r}")
+    if p.split not in ("train", "val", "test", "all"):
+        errors.append(f"split must be one of ('train', 'val', 'test', 'all'), found {p.split!r}")
+    for name in ("epochs", "vae_epochs", "batch_size", "tsne_iter", "n_generate",
+                 "gmm_components", "realism_k"):
+        if getattr(p, name) < 1:
+            errors.append(f"{name} must be at least 1, found {getattr(p, name)}")
+    if p.n_images is not None and p.n_images < 16:
+        errors.append(f"n_images must be at least 16 (or None for all), found {p.n_images}")
+    if not 0.0 < p.val_fraction < 0.5:
+        errors.append(f"val_fraction must lie in (0, 0.5), found {p.val_fraction}")
+    if p.learning_rate <= 0 or p.bin_width <= 0 or p.kl_weight < 0:
+        errors.append("learning_rate and bin_width must be > 0 and kl_weight >= 0, found "
+                      f"{p.learning_rate}, {p.bin_width}, {p.kl_weight}")
+    if p.data_source == "celeba":
+        if not p.data:
+            errors.append("the celeba profile needs data=<img_align_celeba folder or "
+                          "img_align_celeba.zip> (make run DATA=..., --data, or -p data ...)")
+        elif not Path(p.data).expanduser().exists():
+            errors.append(f"data path does not exist: {p.data!r} (expected the "
+                          "img_align_celeba folder or img_align_celeba.zip)")
+    elif p.data and not Path(p.data).expanduser().exists():
+        errors.append(f"data path does not exist: {p.data!r}")
+    return errors
+
+
+def load(profile: str = "default", data: str | os.PathLike | None = None, **overrides) -> Profile:
+    """Return the named profile with ``overrides`` applied; raise ConfigError listing all problems.
+
+    >>> load("smoke", z_dim=16).z_dim
+    16
+    """
+    if profile not in _BASE:
+        raise ConfigError(f"unknown profile {profile!r}; allowed profiles: {', '.join(PROFILES)}")
+    values = dict(_BASE[profile])
+    if data is not None:
+        values["data"] = str(data)
+    unknown = sorted(set(overrides) - set(FIELDS) - {"name"})
+    if unknown:
+        raise ConfigError(
+            f"unknown parameter(s) {unknown}; allowed: {', '.join(sorted(set(FIELDS) - {'name'}))}"
+        )
+    defaults = Profile(name=profile, **values)
+    for key, value in overrides.items():
+        values[key] = _coerce(key, value, getattr(defaults, key))
+    prof = Profile(name=profile, **values)
+    errors = _check(prof)
+    if errors:
+        raise ConfigError(f"invalid parameters for profile {profile!r}:\n  - " +
+                          "\n  - ".join(errors))
+    return prof
+
+
+def parse_assignments(items: list[str] | None) -> dict[str, str]:
+    """Turn CLI ``key=value`` strings into a dict (values are coerced later by ``load``)."""
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise ConfigError(f"expected key=value, found {item!r}")
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def project_root(start: str | os.PathLike | None = None) -> Path:
+    """The folder holding ``notebooks/`` (walking up from ``start`` or the cwd), else the cwd."""
+    here = Path(start or Path.cwd()).resolve()
+    for cand in (here, *here.parents):
+        if (cand / "notebooks").is_dir() and (cand / "nbhelpers").is_dir():
+            return cand
+    return here
+
+
+def default_run_dir(profile: str) -> Path:
+    root = os.environ.get("NBHELPERS_RUNS")
+    return Path(root) / profile if root else project_root() / "runs" / profile
+
+
+def cache_dir(p: Profile) -> Path:
+    if p.cache_dir:
+        return Path(p.cache_dir).expanduser()
+    env = os.environ.get("NBHELPERS_CACHE")
+    return Path(env) if env else project_root() / "data" / "cache"
+
+
+__all__ = ["Profile", "ConfigError", "load", "PROFILES", "parse_assignments", "default_run_dir",
+           "cache_dir", "project_root"]

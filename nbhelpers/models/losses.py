@@ -1,0 +1,27 @@
+"""Reconstruction losses summed over pixels (per image), as the VAE needs them."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+KINDS = ("bce", "mse")
+
+
+@keras.saving.register_keras_serializable(package="nbhelpers")
+def pixel_bce(y_true, y_pred):
+    """Binary cross-entropy averaged over pixels and channels (the AE's default loss)."""
+    y_pred = ops.clip(y_pred, 1e-7, 1.0 - 1e-7)
+    bce = -(y_true * ops.log(y_pred) + (1.0 - y_true) * ops.log(1.0 - y_pred))
+    return ops.mean(bce, axis=(1, 2, 3))
+
+
+@keras.saving.register_keras_serializable(package="nbhelpers")
+def pixel_mse(y_true, y_pred):
+    return ops.mean(ops.square(y_true - y_pred), axis=(1, 2, 3))
+
+
+def get(kind: str):
+    if kind not in KINDS:
+        raise ValueError(f"loss must be one of {KINDS}, found {kind!r}")
+    return pixel_bce if kind == "bce" else pixel_mse

@@ -1,0 +1,109 @@
+"""The Variational Autoencoder, with the KL term added inside the model.
+
+``Sampling`` draws z = mu + exp(logvar / 2) * eps with ``keras.random`` and a seed generator.
+``VAE.call`` adds ``kl_weight * KL`` with ``add_loss``; ``VAE.compute_loss`` adds the reconstruction
+loss (summed over pixels, so that it is on the KL's per-image scale) and reports both as separate
+metrics ``reconstruction`` and ``kl``. Nothing is TensorFlow-specific: ``model.fit`` works on
+every Keras backend.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from . import losses
+from .conv import build_decoder, build_encoder
+
+
+@keras.saving.register_keras_serializable(package="nbhelpers")
+class Sampling(keras.layers.Layer):
+    """z = mu + exp(logvar / 2) * eps, eps ~ N(0, I) from a seeded generator."""
+
+    def __init__(self, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        mu, logvar = inputs
+        eps = keras.random.normal(ops.shape(mu), seed=self.seed_generator)
+        return mu + ops.exp(0.5 * logvar) * eps
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="nbhelpers")
+class VAE(keras.Model):
+    def __init__(self, encoder, decoder, kl_weight: float = 1.0, loss: str = "bce",
+                 seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.kl_weight = float(kl_weight)
+        self.loss_kind = loss
+        self.seed = seed
+        self._rec_fn = losses.get(loss)
+        self.sampling = Sampling(seed, name="sampling")
+        self.rec_tracker = keras.metrics.Mean(name="reconstruction")
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    def build(self, input_shape):
+        # encoder and decoder are functional models, built when they were made
+        self.built = True
+
+    def call(self, x, training=False):
+        mu, logvar = self.encoder(x, training=training)
+        kl = -0.5 * ops.mean(ops.sum(1.0 + logvar - ops.square(mu) - ops.exp(logvar), axis=1))
+        self.add_loss(self.kl_weight * kl)
+        z = self.sampling([mu, logvar]) if training else mu
+        return self.decoder(z, training=training)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        pixels = ops.cast(ops.prod(ops.shape(y_pred)[1:]), "float32")
+        rec = ops.mean(self._rec_fn(y, y_pred)) * pixels
+        kl = ops.sum(self.losses) if self.losses else ops.zeros(())
+        self.rec_tracker.update_state(rec)
+        self.kl_tracker.update_state(kl)
+        return rec + kl
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+            "kl_weight": self.kl_weight, "loss": self.loss_kind, "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
+        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
+        return cls(encoder, decoder, **config)
+
+
+def build_vae(input_shape=(96, 96, 3), z_dim: int = 256, extra_dense: int | None = None,
+              kl_weight: float = 1.0, loss: str = "bce", learning_rate: float = 5e-4,
+              seed: int | None = 0, compile: bool = True, **conv) -> VAE:
+    encoder = build_encoder(input_shape, z_dim, variational=True, extra_dense=extra_dense, **conv)
+    decoder = build_decoder(z_dim, input_shape, **conv)
+    model = VAE(encoder, decoder, kl_weight=kl_weight, loss=loss, seed=seed, name="vae")
+    model.build((None, *input_shape))
+    if compile:
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    return model
+
+
+def from_profile(cfg, extra_dense: int | None = None, compile: bool = True) -> VAE:
+    return build_vae(cfg.image_shape, cfg.z_dim, extra_dense, cfg.kl_weight, cfg.loss,
+                     cfg.learning_rate, cfg.seed, compile, filters=tuple(cfg.filters),
+                     activation=cfg.activation, batch_norm=cfg.batch_norm)
+
+
+def standard_normal(n: int, z_dim: int, seed: int = 0):
+    """``n`` latent vectors drawn from N(0, I) (float32), deterministic for a seed."""
+    import numpy as np
+
+    return np.random.default_rng(seed).standard_normal((n, z_dim)).astype(np.float32)

@@ -1,0 +1,268 @@
+"""RAM and VRAM: snapshots, a live monitor, memory release between batch cycles.
+
+Colab's free tier gives about 12.7 GB of RAM (11 usable) and a 15 GB T4; a notebook that does not
+watch both dies without a useful message. ``snapshot()`` reads the process RSS and system memory
+through psutil, the GPUs through NVIDIA's own NVML bindings (``nvidia-ml-py``, imported as
+``pynvml``) and, where TensorFlow sees a GPU, its allocator's current and peak bytes. A missing GPU
+or driver is reported in the snapshot, never raised.
+
+This is the only module that imports TensorFlow directly (for the GPU allocator figures and for
+enabling memory growth); everything else talks to Keras.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import psutil
+
+GB = 1024**3
+
+
+@dataclass
+class GPUInfo:
+    index: int
+    name: str
+    used: int
+    total: int
+    tf_current: int | None = None
+    tf_peak: int | None = None
+
+
+@dataclass
+class Snapshot:
+    rss: int
+    ram_used: int
+    ram_available: int
+    ram_total: int
+    gpus: list[GPUInfo] = field(default_factory=list)
+    gpu_status: str = "no GPU"
+    time: float = field(default_factory=time.time)
+
+    @property
+    def ram_fraction(self) -> float:
+        return self.ram_used / self.ram_total if self.ram_total else 0.0
+
+    def line(self) -> str:
+        """One line of text, e.g. ``RAM: process 1.2 GB, system 5.1/12.7 GB (6.9 free) | GPU0 ...``."""
+        text = (f"RAM: process {self.rss / GB:.2f} GB, system {self.ram_used / GB:.1f}/"
+                f"{self.ram_total / GB:.1f} GB ({self.ram_available / GB:.1f} GB available)")
+        if not self.gpus:
+            return f"{text} | {self.gpu_status}"
+        for g in self.gpus:
+            text += f" | GPU{g.index} {g.name}: {g.used / GB:.1f}/{g.total / GB:.1f} GB"
+            if g.tf_peak is not None:
+                text += f" (TF now {g.tf_current / GB:.2f}, peak {g.tf_peak / GB:.2f} GB)"
+        return text
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return self.line()
+
+
+def _nvml_gpus() -> tuple[list[GPUInfo], str]:
+    try:
+        import pynvml
+    except ImportError:
+        return [], "no GPU (nvidia-ml-py not installed)"
+    try:
+        pynvml.nvmlInit()
+    except Exception as exc:  # no driver, no device: a report, never an error
+        return [], f"no GPU (NVML unavailable: {exc.__class__.__name__})"
+    try:
+        out = []
+        for i in range(pynvml.nvmlDeviceGetCount()):
+            handle = pynvml.nvmlDeviceGetHandleByIndex(i)
+            mem = pynvml.nvmlDeviceGetMemoryInfo(handle)
+            name = pynvml.nvmlDeviceGetName(handle)
+            name = name.decode() if isinstance(name, bytes) else name
+            out.append(GPUInfo(i, name, int(mem.used), int(mem.total)))
+        return out, f"{len(out)} GPU(s)" if out else "no GPU (NVML found no device)"
+    except Exception as exc:
+        return [], f"no GPU (NVML error: {exc})"
+    finally:
+        try:
+            pynvml.nvmlShutdown()
+        except Exception:
+            pass
+
+
+def _tf_allocator(gpus: list[GPUInfo]) -> None:
+    """Add TensorFlow's allocator figures, only if TensorFlow is already imported."""
+    import sys
+
+    if "tensorflow" not in sys.modules or not gpus:
+        return
+    tf = sys.modules["tensorflow"]
+    for g in gpus:
+        try:
+            info = tf.config.experimental.get_memory_info(f"GPU:{g.index}")
+            g.tf_current, g.tf_peak = int(info["current"]), int(info["peak"])
+        except Exception:
+            pass
+
+
+def snapshot() -> Snapshot:
+    """RAM of this process and the system, VRAM per GPU; never raises for a missing GPU."""
+    vm = psutil.virtual_memory()
+    gpus, status = _nvml_gpus()
+    _tf_allocator(gpus)
+    return Snapshot(
+        rss=psutil.Process().memory_info().rss,
+        ram_used=int(vm.total - vm.available),
+        ram_available=int(vm.available),
+        ram_total=int(vm.total),
+        gpus=gpus,
+        gpu_status=status,
+    )
+
+
+def enable_gpu_memory_growth() -> None:
+    """Let TensorFlow take GPU memory as needed instead of all of it (no-op without a GPU)."""
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+        return
+    try:
+        import tensorflow as tf
+
+        for gpu in tf.config.list_physical_devices("GPU"):
+            tf.config.experimental.set_memory_growth(gpu, True)
+    except Exception:  # already initialised, or no TensorFlow: nothing to do
+        pass
+
+
+def release_memory() -> tuple[int, int]:
+    """Clear the Keras session and collect garbage; return the process RSS before and after."""
+    before = psutil.Process().memory_info().rss
+    try:
+        import keras
+
+        keras.backend.clear_session()
+    except Exception:
+        pass
+    gc.collect()
+    return before, psutil.Process().memory_info().rss
+
+
+def batch_cycles(n_items: int, cycle_size: int, fn: Callable[[slice], object],
+                 desc: str = "cycles", verbose: bool = True) -> list:
+    """Run ``fn(slice)`` on consecutive slices covering ``range(n_items)``, releasing memory
+    between cycles and printing a memory line per cycle; return the list of ``fn`` results."""
+    from tqdm.auto import tqdm
+
+    if cycle_size < 1:
+        raise ValueError(f"cycle_size must be >= 1, found {cycle_size}")
+    results = []
+    starts = range(0, n_items, cycle_size)
+    for start in tqdm(starts, desc=desc, disable=not verbose):
+        sl = slice(start, min(start + cycle_size, n_items))
+        results.append(fn(sl))
+        release_memory()
+        if verbose:
+            tqdm.write(f"  items {sl.start}-{sl.stop - 1}: {snapshot().line()}")
+    return results
+
+
+def memory_callback(warn_fraction: float = 0.9, verbose: bool = True):
+    """A Keras callback printing a memory line per epoch and warning near the RAM limit."""
+    import keras
+
+    class MemoryLine(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.lines: list[str] = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            snap = snapshot()
+            line = f"epoch {epoch + 1}: {snap.line()}"
+            self.lines.append(line)
+            if verbose:
+                print(line)
+            if snap.ram_fraction > warn_fraction:
+                warnings.warn(f"RAM is {snap.ram_fraction:.0%} used ({snap.ram_available / GB:.1f} "
+                              f"GB available): lower batch_size or n_images before the kernel "
+                              f"dies", ResourceWarning, stacklevel=2)
+
+    return MemoryLine()
+
+
+class LiveMonitor:
+    """RAM and VRAM bars refreshed by a background thread; ``stop()`` ends it."""
+
+    def __init__(self, interval: float = 2.0):
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.widget = None
+        self.updates = 0
+
+    def _build(self):
+        from .widgets import has_frontend
+
+        if not has_frontend():
+            return None
+        import ipywidgets as w
+
+        self._ram = w.FloatProgress(min=0, max=1, description="RAM")
+        self._vram = w.FloatProgress(min=0, max=1, description="VRAM")
+        self._label = w.Label()
+        return w.VBox([self._ram, self._vram, self._label])
+
+    def _refresh(self):
+        snap = snapshot()
+        self.updates += 1
+        if self.widget is not None:
+            self._ram.value = snap.ram_fraction
+            if snap.gpus:
+                self._vram.value = snap.gpus[0].used / max(snap.gpus[0].total, 1)
+            self._label.value = snap.line()
+        return snap
+
+    def _loop(self):
+        while not self._stop.wait(self.interval):
+            self._refresh()
+
+    def start(self) -> LiveMonitor:
+        self.widget = self._build()
+        snap = self._refresh()
+        if self.widget is None:
+            print(snap.line())  # no frontend: a static line
+        else:
+            from IPython.display import display
+
+            display(self.widget)
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="live_monitor")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.interval + 1)
+
+
+def live_monitor(interval: float = 2.0) -> LiveMonitor:
+    """Start a RAM/VRAM monitor (widget bars in Jupyter, a static line elsewhere)."""
+    return LiveMonitor(interval).start()
+
+
+def distribution_strategy(devices: list[str] | None = None):
+    """``tf.distribute.MirroredStrategy`` over ``devices``, or over all GPUs when more than one is
+    visible; None otherwise (and on non-TensorFlow backends)."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return None
+    import tensorflow as tf
+
+    if devices:
+        return tf.distribute.MirroredStrategy(devices)
+    gpus = tf.config.list_logical_devices("GPU")
+    return tf.distribute.MirroredStrategy() if len(gpus) > 1 else None

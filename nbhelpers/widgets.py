@@ -1,0 +1,21 @@
+"""ipywidgets explorers; each falls back to static output when no frontend is attached.
+
+Under papermill (or plain Python) no browser renders widgets, so a widget would leave only a
+placeholder in the executed notebook and the report. ``has_frontend()`` decides: it is False outside
+an IPython kernel and when ``NBHELPERS_STATIC=1`` (the runner and the tests set it).
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def has_frontend() -> bool:
+    if os.environ.get("NBHELPERS_STATIC", "") not in ("", "0"):
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and shell.__class__.__name__ in ("ZMQInteractiveShell", "Shell")
