@@ -22,8 +22,9 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
 
     Returns ``(cfg, run)``: the validated :class:`config.Profile` and the :class:`store.RunDir`.
     """
-    from . import resources
+    from . import resources, widgets
 
+    widgets.enable_figure_display()
     cfg = config.load(profile, data=data, **{**(overrides or {}), **more})
     run = store.open_run(run_dir or config.default_run_dir(profile), notebook)
     resources.enable_gpu_memory_growth()

@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--only", default=None, metavar="NN,...", help="run only these notebooks")
     run.add_argument("--set", action="append", metavar="KEY=VALUE",
                      help="override a profile parameter, e.g. --set epochs=3 (repeatable)")
+    run.add_argument("--notebooks", default=None, metavar="DIR",
+                     help="folder of NN_*.ipynb (default: the project's notebooks/)")
     rep = sub.add_parser("report", help="(re)write report.html of a run directory")
     rep.add_argument("run_dir")
     args = parser.parse_args(argv)

@@ -127,8 +127,8 @@ def snapshot() -> Snapshot:
 
 def enable_gpu_memory_growth() -> None:
     """Let TensorFlow take GPU memory as needed instead of all of it (no-op without a GPU)."""
-    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
-        return
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow" or not _nvml_gpus()[0]:
+        return  # no GPU: nothing to configure, and no reason to import TensorFlow here
     try:
         import tensorflow as tf
 

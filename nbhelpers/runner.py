@@ -190,7 +190,7 @@ def main_run(args) -> int:
         overrides = config.parse_assignments(args.set)
         only = [t for t in (args.only or "").split(",") if t.strip()]
         run_series(args.profile, data=args.data, run_dir=args.run_dir, start=args.start,
-                   only=only, overrides=overrides)
+                   only=only, overrides=overrides, notebooks_dir=args.notebooks)
     except NotebookFailed as exc:
         print(f"\nFAILED: {exc}", file=sys.stderr)
         return 1

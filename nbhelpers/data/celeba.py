@@ -229,7 +229,8 @@ def build_celeba_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, 
             final = np.lib.format.open_memmap(str(tmp) + ".npy", mode="w+", dtype=np.uint8,
                                               shape=(len(kept), size, size, 3))
             for start in range(0, len(kept), chunk):
-                final[start:start + chunk] = out[start:start + chunk]
+                stop = min(start + chunk, len(kept))
+                final[start:stop] = out[start:stop]
             final.flush()
             del final, out
             os.replace(str(tmp) + ".npy", tmp)

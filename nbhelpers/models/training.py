@@ -108,11 +108,14 @@ NAN_ADVICE = ("the loss became {loss} at epoch {epoch}, batch {batch}. Lower lea
 def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: str | os.PathLike,
         name: str, backup_dir: str | os.PathLike | None = None, strategy=None,
         mixed_precision: bool = False, verbose: int | str | None = None,
-        callbacks: list | tuple = (), memory_lines: bool = True) -> TrainResult:
+        callbacks: list | tuple = (), memory_lines: bool = True,
+        batch_size: int = 32) -> TrainResult:
     """Build the model with ``model_fn()`` (inside the distribution strategy's scope) and fit it.
 
     ``strategy``: None picks MirroredStrategy when more than one GPU is visible; pass a
     ``tf.distribute`` strategy to force one (the tests use two logical CPU devices).
+    ``train`` is a batch source (``data.ImageBatches``) or an ``(x, y)`` tuple of arrays, which is
+    then fed in ``batch_size`` batches.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -143,7 +146,9 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
     if memory_lines:
         cbs.append(resources.memory_callback(verbose=bool(verbose)))
     cbs.extend(callbacks)
-    model.fit(train, validation_data=val, epochs=epochs, callbacks=cbs, verbose=verbose)
+    x, y = train if isinstance(train, tuple) else (train, None)  # (x, y) arrays or a batch source
+    model.fit(x, y, batch_size=batch_size if y is not None else None, validation_data=val,
+              epochs=epochs, callbacks=cbs, verbose=verbose)
     if guard.bad is not None:
         epoch, batch, loss = guard.bad
         lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))

@@ -1,0 +1,70 @@
+import pytest
+
+from nbhelpers import config
+from nbhelpers.config import ConfigError
+
+
+def test_profiles_have_the_designed_shapes():
+    smoke, default = config.load("smoke"), config.load("default")
+    assert (smoke.image_size, smoke.n_images, smoke.z_dim, smoke.data_source) == (32, 2000, 32, "synthetic")
+    assert (default.image_size, default.n_images, default.z_dim) == (96, 20_000, 256)
+
+
+def test_celeba_profile_takes_every_image(tmp_path):
+    cfg = config.load("celeba", data=tmp_path)
+    assert cfg.n_images is None and cfg.data_source == "celeba" and cfg.image_size == 96
+
+
+def test_unknown_profile_lists_allowed():
+    with pytest.raises(ConfigError, match="unknown profile 'tiny'.*smoke, default, celeba"):
+        config.load("tiny")
+
+
+@pytest.mark.parametrize("size", [40, 8, 100])
+def test_image_size_not_divisible_by_16(size):
+    with pytest.raises(ConfigError, match=f"multiple of 16.*found {size}"):
+        config.load("smoke", image_size=size)
+
+
+def test_z_dim_below_two():
+    with pytest.raises(ConfigError, match="z_dim must be at least 2, found 1"):
+        config.load("smoke", z_dim=1)
+
+
+def test_missing_data_path():
+    with pytest.raises(ConfigError, match="data path does not exist: '/no/such/celeba.zip'"):
+        config.load("celeba", data="/no/such/celeba.zip")
+
+
+def test_celeba_without_data_says_how_to_give_it():
+    with pytest.raises(ConfigError, match="needs data="):
+        config.load("celeba")
+
+
+def test_unknown_override_lists_allowed_names():
+    with pytest.raises(ConfigError, match=r"unknown parameter\(s\) \['epoch'\].*epochs"):
+        config.load("smoke", epoch=3)
+
+
+def test_all_problems_reported_at_once():
+    with pytest.raises(ConfigError) as err:
+        config.load("smoke", z_dim=0, image_size=30)
+    assert "z_dim" in str(err.value) and "image_size" in str(err.value)
+
+
+def test_cli_strings_are_coerced():
+    cfg = config.load("smoke", **config.parse_assignments(
+        ["epochs=5", "learning_rate=0.01", "batch_norm=yes", "tsne_sizes=100,200", "n_images=all"]))
+    assert cfg.epochs == 5 and cfg.learning_rate == 0.01 and cfg.batch_norm is True
+    assert cfg.tsne_sizes == (100, 200) and cfg.n_images is None
+
+
+def test_bad_type_names_expected_and_found():
+    with pytest.raises(ConfigError, match="parameter 'epochs': expected int, found 'many'"):
+        config.load("smoke", epochs="many")
+
+
+def test_profile_is_frozen():
+    cfg = config.load("smoke")
+    with pytest.raises(AttributeError):
+        cfg.z_dim = 3

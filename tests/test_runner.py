@@ -1,0 +1,80 @@
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from nbhelpers import runner, store
+
+PARAMS = 'profile = "default"\nrun_dir = None\ndata = None\noverrides = {}'
+
+
+def _notebook(path, *sources, title="A test notebook"):
+    nb = new_notebook()
+    params = new_code_cell(PARAMS)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [new_markdown_cell(f"# {title}"), params] + [new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def series(tmp_path):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs / "01_first.ipynb",
+              'import nbhelpers as nbh\ncfg, run = nbh.begin("01_first", profile, run_dir, data, overrides)',
+              'nbh.record("z_dim", cfg.z_dim)\nnbh.record("epochs", cfg.epochs)',
+              "from matplotlib.figure import Figure\nfig = Figure()\nfig.subplots().plot([1, 2])\nfig",
+              title="First")
+    _notebook(nbs / "02_second.ipynb",
+              'import nbhelpers as nbh\ncfg, run = nbh.begin("02_second", profile, run_dir, data, overrides)',
+              'nbh.record("twice", 2 * nbh.read_results(run.path)["01_first"]["z_dim"])',
+              title="Second")
+    return nbs
+
+
+def test_record_and_read_results_across_two_notebooks(series, tmp_path):
+    run_dir = runner.run_series("smoke", run_dir=tmp_path / "run", notebooks_dir=series,
+                                overrides={"epochs": 7}, log=lambda *a, **k: None)
+    results = store.read_results(run_dir)
+    assert results == {"01_first": {"z_dim": 32, "epochs": 7}, "02_second": {"twice": 64}}
+    assert sorted(p.name for p in (run_dir / "notebooks").iterdir()) == ["01_first.ipynb",
+                                                                         "02_second.ipynb"]
+    report = (run_dir / "report.html").read_text()
+    assert "data:image/png;base64," in report and "twice" in report and "First" in report
+    assert "http://" not in report and "https://" not in report  # self-contained
+
+
+def test_only_and_from_select_notebooks(series):
+    assert [p.name for p in runner.find_notebooks(series, only=["02"])] == ["02_second.ipynb"]
+    assert [p.name for p in runner.find_notebooks(series, start="2")] == ["02_second.ipynb"]
+    with pytest.raises(ValueError, match="no notebook number '07'; found 01, 02"):
+        runner.find_notebooks(series, only=["07"])
+
+
+def test_cli_exits_nonzero_naming_the_failing_notebook(series, tmp_path):
+    _notebook(series / "03_broken.ipynb",
+              'import nbhelpers as nbh\ncfg, run = nbh.begin("03_broken", profile, run_dir, data, overrides)',
+              "1 / 0")
+    _notebook(series / "04_never.ipynb", 'open("ran-04", "w").write("yes")')
+    run_dir = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-m", "nbhelpers", "run", "--profile", "smoke",
+                           "--notebooks", str(series), "--run-dir", str(run_dir)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "FAILED: 03_broken.ipynb failed at cell" in proc.stderr
+    assert "ZeroDivisionError" in proc.stderr
+    partial = json.loads((run_dir / "notebooks" / "03_broken.ipynb").read_text())
+    assert any(o.get("ename") == "ZeroDivisionError" for c in partial["cells"]
+               for o in c.get("outputs", []))  # the partly executed copy is kept
+    assert not (run_dir / "notebooks" / "04_never.ipynb").exists()
+
+
+def test_cli_rejects_bad_profile_before_running(series, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "nbhelpers", "run", "--profile", "huge",
+                           "--notebooks", str(series), "--run-dir", str(tmp_path / "r")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "unknown profile 'huge'" in proc.stderr

@@ -1,0 +1,119 @@
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import keras
+import numpy as np
+import pytest
+
+from nbhelpers import config, data, store
+from nbhelpers.models import build_autoencoder, training
+
+WORKER = textwrap.dedent("""
+    import sys, time, numpy as np, keras
+    from nbhelpers.models import build_autoencoder, training
+    out, sleep_at = sys.argv[1], int(sys.argv[2])
+    x = np.random.default_rng(0).random((64, 16, 16, 3)).astype("float32")
+
+    class Sleeper(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == sleep_at:
+                open(out + "/reached", "w").write(str(epoch))
+                time.sleep(120)
+
+    r = training.fit(lambda: build_autoencoder((16, 16, 3), 4, filters=(4, 4, 4, 4)), (x, x),
+                     (x[:16], x[:16]), 4, out, "ae", callbacks=[Sleeper()], verbose=0,
+                     memory_lines=False)
+    print("initial", r.initial_epoch, "epochs", r.epochs)
+""")
+
+
+def _tiny():
+    return build_autoencoder((16, 16, 3), 4, filters=(4, 4, 4, 4))
+
+
+def _xy():
+    x = np.random.default_rng(0).random((64, 16, 16, 3)).astype(np.float32)
+    return (x, x), (x[:16], x[:16])
+
+
+class Boom(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 2:
+            raise RuntimeError("session died")
+
+
+def test_training_stopped_after_epoch_2_continues_at_epoch_3(tmp_path):
+    train, val = _xy()
+    with pytest.raises(RuntimeError, match="session died"):
+        training.fit(_tiny, train, val, 4, tmp_path, "ae", callbacks=[Boom()], verbose=0)
+    assert len(training.read_history(tmp_path / "ae_history.csv")["loss"]) == 2
+    result = training.fit(_tiny, train, val, 4, tmp_path, "ae", verbose=0)
+    assert result.initial_epoch == 2 and len(result.epoch_seconds) == 2  # epochs 3 and 4 only
+    assert result.epochs == 4 and len(result.history["val_loss"]) == 4  # the full history
+    assert not (tmp_path / "ae_backup").exists()
+    assert (tmp_path / "ae_best.keras").exists()
+
+
+def test_sigkilled_training_resumes(tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), "2"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while not (tmp_path / "reached").exists():
+        assert proc.poll() is None and time.time() < deadline, "worker died before epoch 3"
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert len(training.read_history(tmp_path / "ae_history.csv")["loss"]) == 2
+    again = subprocess.run([sys.executable, "-c", WORKER, str(tmp_path), "-1"], env=env,
+                           capture_output=True, text=True, timeout=240)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "initial 2 epochs 4" in again.stdout
+
+
+def test_nan_loss_stops_with_advice(tmp_path):
+    train, val = _xy()
+    bad = (np.full_like(train[0], np.nan), train[1])
+    with pytest.raises(FloatingPointError, match="Lower learning_rate"):
+        training.fit(_tiny, bad, val, 2, tmp_path, "ae", verbose=0)
+
+
+def test_ae_loss_falls_on_the_smoke_profile(tmp_path):
+    cfg = config.load("smoke", n_images=512, epochs=3)
+    run = store.RunDir(tmp_path, "01_test")
+    ds = data.prepare(cfg, run, progress=False)
+    result = training.train(cfg, run, ds, "ae", verbose=0)
+    loss = result.history["loss"]
+    assert loss[-1] < loss[0] - 0.02 and result.history["val_loss"][-1] < loss[0]
+    assert run.manifest["models/ae.keras"]["params"] == result.model.count_params()
+
+
+MIRRORED = textwrap.dedent("""
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
+    import numpy as np
+    from nbhelpers import resources
+    from nbhelpers.models import build_autoencoder, training
+    strategy = resources.distribution_strategy(["/cpu:0", "/cpu:1"])
+    x = np.random.default_rng(0).random((64, 16, 16, 3)).astype("float32")
+    r = training.fit(lambda: build_autoencoder((16, 16, 3), 4, filters=(4, 4, 4, 4)), (x, x),
+                     (x[:16], x[:16]), 1, sys.argv[1], "ae", strategy=strategy, verbose=0,
+                     memory_lines=False)
+    print("replicas", strategy.num_replicas_in_sync, "epochs", r.epochs, "loss", r.history["loss"][0])
+""")
+
+
+def test_mirrored_strategy_over_two_logical_cpus_trains_one_epoch(tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-c", "import sys\n" + MIRRORED, str(tmp_path)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("replicas")][0]
+    assert line.startswith("replicas 2 epochs 1 loss")
+    assert np.isfinite(float(line.split()[-1]))
