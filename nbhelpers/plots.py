@@ -79,3 +79,219 @@ def parameter_bars(counts: dict[str, int], title: str = "trainable parameters") 
     ax.set_xlim(0, vals.max() * 1.25)
     ax.set_title(title)
     return fig
+
+
+# -- latent number densities (notebook 02) ------------------------------------------------------
+def axis_densities(density, highlight=None, title: str | None = None) -> Figure:
+    """Number density along every axis in one plot; ``highlight`` axes drawn on top, labelled."""
+    from .latent.density import gaussian  # noqa: F401  (keeps the figure's model explicit)
+
+    highlight = set(np.asarray(highlight if highlight is not None else []).tolist())
+    fig, ax = _fig(9, 4.5)
+    for j, h in enumerate(density.histograms_):
+        if j not in highlight:
+            ax.plot(h.centers, h.counts, color="0.6", lw=0.6, alpha=0.5)
+    for j in sorted(highlight):
+        h = density.histograms_[j]
+        ax.plot(h.centers, h.counts, lw=1.5, label=f"axis {j}")
+    ax.set_xlabel("coordinate value z_j")
+    ax.set_ylabel(f"number of z-points per interval of {density.bin_width:g}")
+    ax.set_title(title or f"Number density along all {density.z_dim_} axes "
+                          f"({density.n_points_:,} z-points; broad or off-centre axes in colour)")
+    if highlight and len(highlight) <= 15:
+        ax.legend(fontsize=8, ncol=2)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def axis_fits(density, axes, ncols: int = 4, title: str | None = None,
+              xlabel: str = "coordinate value") -> Figure:
+    """Histograms of selected axes with their Gaussian fits (dashed)."""
+    from .latent.density import gaussian
+
+    axes = list(np.asarray(axes).tolist())
+    nrows = max(1, int(np.ceil(len(axes) / ncols)))
+    fig, grid = _fig(3.2 * ncols, 2.6 * nrows, nrows, ncols, squeeze=False)
+    for k, ax in enumerate(grid.flat):
+        if k >= len(axes):
+            ax.axis("off")
+            continue
+        j = axes[k]
+        h = density.histograms_[j]
+        x = np.linspace(h.centers[0], h.centers[-1], 300)
+        ax.plot(h.centers, h.counts, lw=1.2, label="data")
+        ax.plot(x, gaussian(x, density.amplitudes_[j], density.centers_[j], density.sigmas_[j]),
+                "k--", lw=1, label="Gaussian fit")
+        ax.set_title(f"axis {j}: centre {density.centers_[j]:.2f}, FWHM {density.fwhm_[j]:.2f}",
+                     fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_ylabel("count", fontsize=8)
+    grid.flat[0].legend(fontsize=7)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def fit_quality(density) -> Figure:
+    """Fitted centre, width and R^2 of every axis."""
+    fig, axs = _fig(12, 3, 1, 3)
+    j = np.arange(density.z_dim_)
+    off = density.off_center_axes_
+    for ax, vals, label in zip(axs, (density.centers_, density.fwhm_, density.fit_r2_),
+                               ("fitted centre", "fitted FWHM", "R^2 of the Gaussian fit"),
+                               strict=True):
+        ax.plot(j, vals, ".", ms=3, color="0.4")
+        ax.plot(off, vals[off], "o", ms=4, color="tab:red", label="broad or off-centre")
+        ax.set_xlabel("axis")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+    axs[0].legend(fontsize=8)
+    return fig
+
+
+def radius_densities(density) -> Figure:
+    """Number density of z-points versus radius at both bin widths, with sqrt(z_dim) marked."""
+    widths = list(density.radius_histograms_)
+    fig, axs = _fig(5 * len(widths), 3.5, 1, len(widths), squeeze=False)
+    for ax, w in zip(axs.flat, widths, strict=True):
+        h = density.radius_histograms_[w]
+        ax.plot(h.centers, h.counts, lw=1 if w < 0.2 else 1.5)
+        ax.axvline(density.radius_expected_, color="k", ls="--",
+                   label=f"sqrt(z_dim) = {density.radius_expected_:.2f}")
+        ax.axvline(density.radius_peak_, color="tab:red", ls=":",
+                   label=f"fitted peak = {density.radius_peak_:.2f}")
+        ax.set_xlabel("radius |z| (L2 norm)")
+        ax.set_ylabel(f"z-points per interval of {w:g}")
+        ax.set_title(f"radius histogram, bin width {w:g}")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    return fig
+
+
+# -- t-SNE and planes (notebook 03) -------------------------------------------------------------
+def point_size(n: int) -> float:
+    """Marker area that keeps structure visible from 500 to 165,000 points."""
+    return float(np.clip(3000.0 / n, 0.05, 6.0))
+
+
+def tsne_grid(results, ncols: int = 3) -> Figure:
+    n = len(results)
+    nrows = int(np.ceil(n / ncols))
+    fig, axs = _fig(4.2 * ncols, 4.2 * nrows, nrows, ncols, squeeze=False)
+    for ax, r in zip(axs.flat, results, strict=False):
+        ax.scatter(r.embedding[:, 0], r.embedding[:, 1], s=point_size(r.n), lw=0, c="k", alpha=0.7)
+        ax.set_title(f"{r.input}, {r.n:,} points\nKL {r.kl:.2f}, {r.seconds:.0f} s", fontsize=9)
+        ax.set_xlabel("t-SNE 1 (no unit)")
+        ax.set_ylabel("t-SNE 2 (no unit)")
+        ax.set_aspect("equal", "datalim")
+    for ax in list(axs.flat)[n:]:
+        ax.axis("off")
+    return fig
+
+
+def plane_zooms(x, i: int, j: int, half_widths=(None, 2.5, 0.5, 0.25), center=(0.0, 0.0),
+                axis_name: str = "PCA axis") -> Figure:
+    """Projection onto axes (i, j), then zoomed squares around ``center`` (half_widths; None is
+    the whole plane). The blog zooms to squares of side 5, 1 and 0.5."""
+    from .latent.projections import plane
+
+    fig, axs = _fig(4 * len(half_widths), 4, 1, len(half_widths), squeeze=False)
+    for ax, hw in zip(axs.flat, half_widths, strict=True):
+        p = plane(x, i, j, hw, center)
+        ax.scatter(p[:, 0], p[:, 1], s=point_size(max(len(p), 1)) * 2, lw=0, c="k", alpha=0.6)
+        if hw is not None:
+            ax.set_xlim(center[0] - hw, center[0] + hw)
+            ax.set_ylim(center[1] - hw, center[1] + hw)
+            ax.set_title(f"square of side {2 * hw:g}: {len(p):,} points", fontsize=9)
+        else:
+            ax.set_title(f"{axis_name}s {i} and {j}: {len(p):,} points", fontsize=9)
+        ax.set_xlabel(f"{axis_name} {i}")
+        ax.set_ylabel(f"{axis_name} {j}")
+        ax.set_aspect("equal")
+    return fig
+
+
+# -- PCA and ellipses (notebook 04) -------------------------------------------------------------
+def pca_variance(pca, first: int = 40, cumulative: int = 120) -> Figure:
+    fig, (a, b) = _fig(11, 3.6, 1, 2)
+    k = min(first, len(pca.explained_variance_ratio_))
+    a.bar(np.arange(k), pca.explained_variance_ratio_[:k])
+    a.set_xlabel("PCA component")
+    a.set_ylabel("explained variance ratio")
+    a.set_title(f"first {k} components")
+    c = min(cumulative, len(pca.cumulative_))
+    b.plot(np.arange(1, c + 1), pca.cumulative_[:c], "-")
+    b.axhline(pca.target, color="k", ls="--", lw=0.8)
+    b.axvline(pca.components_for_target_, color="tab:red", ls=":",
+              label=f"{pca.components_for_target_} components for {pca.target:.0%}")
+    b.set_xlabel("number of components")
+    b.set_ylabel("cumulative explained variance")
+    b.legend()
+    for ax in (a, b):
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def survivors(survivors_by_fact: dict, total: int) -> Figure:
+    fig, ax = _fig(5, 3.2)
+    facts = sorted(float(f) for f in survivors_by_fact)
+    counts = [survivors_by_fact[f] if f in survivors_by_fact else survivors_by_fact[str(f)]
+              for f in facts]
+    ax.plot(facts, counts, "o-")
+    ax.axhline(total, color="k", ls="--", lw=0.8, label=f"all {total:,} z-points")
+    ax.set_xlabel("fact (kept: |z_j - mu_j| <= fact * FWHM_j on every axis)")
+    ax.set_ylabel("surviving z-points")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def ellipse_grid(x, pairs, gridsize: int = 80, ncols: int = 4, axis_name: str = "PCA",
+                 title: str | None = None, max_points: int = 20_000) -> Figure:
+    """For each (i, j): scatter, 1-2-3 sigma confidence ellipses and KDE contours."""
+    from .latent.ellipses import ConfidenceEllipses, density_grid
+
+    pairs = list(pairs)
+    nrows = int(np.ceil(len(pairs) / ncols))
+    fig, axs = _fig(3.4 * ncols, 3.4 * nrows, nrows, ncols, squeeze=False)
+    rng = np.random.default_rng(0)
+    for ax, (i, j) in zip(axs.flat, pairs, strict=False):
+        xy = np.asarray(x)[:, [i, j]]
+        show = xy if len(xy) <= max_points else xy[rng.choice(len(xy), max_points, replace=False)]
+        ax.scatter(show[:, 0], show[:, 1], s=point_size(len(show)), lw=0, c="0.55")
+        e = ConfidenceEllipses().fit(xy)
+        for n, color in zip(e.n_sigmas, ("tab:red", "tab:orange", "gold"), strict=False):
+            o = e.outline(n)
+            ax.plot(o[:, 0], o[:, 1], color=color, lw=2, label=f"{n:g} sigma: {e.inside_[n]:.1%}")
+        g = density_grid(xy, gridsize)
+        ax.contour(g.x, g.y, g.density, levels=g.levels(), colors="navy", linewidths=0.8)
+        ax.set_xlabel(f"{axis_name} {i}", fontsize=8)
+        ax.set_ylabel(f"{axis_name} {j}", fontsize=8)
+        ax.set_title(f"({i}, {j}), rho = {e.rho_:.2f}", fontsize=9)
+        ax.legend(fontsize=6, loc="upper right")
+    for ax in list(axs.flat)[len(pairs):]:
+        ax.axis("off")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def ellipses_by_fact(xy_by_fact: dict, pair=(2, 3), gridsize: int = 80) -> Figure:
+    """The same PCA pair after trimming at different facts (the blog's fact = 1.35 ... 1.8)."""
+    from .latent.ellipses import ConfidenceEllipses, density_grid
+
+    facts = list(xy_by_fact)
+    fig, axs = _fig(3.4 * len(facts), 3.5, 1, len(facts), squeeze=False)
+    for ax, f in zip(axs.flat, facts, strict=True):
+        xy = xy_by_fact[f]
+        ax.scatter(xy[:, 0], xy[:, 1], s=point_size(len(xy)), lw=0, c="0.55")
+        e = ConfidenceEllipses().fit(xy)
+        for n, color in zip(e.n_sigmas, ("tab:red", "tab:orange", "gold"), strict=False):
+            o = e.outline(n)
+            ax.plot(o[:, 0], o[:, 1], color=color, lw=2)
+        g = density_grid(xy, gridsize)
+        ax.contour(g.x, g.y, g.density, levels=g.levels(), colors="navy", linewidths=0.8)
+        ax.set_title(f"fact {f:g}: {len(xy):,} points, 2 sigma {e.inside_[2.0]:.1%}", fontsize=9)
+        ax.set_xlabel(f"PCA {pair[0]}")
+        ax.set_ylabel(f"PCA {pair[1]}")
+    return fig

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 
 def has_frontend() -> bool:
     if os.environ.get("NBHELPERS_STATIC", "") not in ("", "0"):
@@ -37,3 +39,39 @@ def enable_figure_display(dpi: int = 100) -> bool:
     png = shell.display_formatter.formatters["image/png"]
     png.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight", dpi=dpi))
     return True
+
+
+def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | None = None):
+    """Pick a space ("PCA" or "original"), two axes and a zoom; the scatter updates.
+
+    ``spaces`` maps a name to an (N, d) array. Without a frontend it returns the static figure
+    of the starting choice (``plots.plane_zooms``), so papermill runs and reports still show it.
+    """
+    from . import plots
+
+    name = next(iter(spaces))
+    if not has_frontend():
+        return plots.plane_zooms(spaces[name], i, j, axis_name=f"{name} axis")
+    import ipywidgets as w
+    from IPython.display import clear_output, display
+
+    dims = {k: np.asarray(v).shape[1] for k, v in spaces.items()}
+    space = w.Dropdown(options=list(spaces), value=name, description="space")
+    ax_i = w.BoundedIntText(value=i, min=0, max=dims[name] - 1, description="axis x")
+    ax_j = w.BoundedIntText(value=j, min=0, max=dims[name] - 1, description="axis y")
+    zoom = w.FloatLogSlider(value=half_width or 10.0, base=10, min=-1.5, max=1.5,
+                            description="half width")
+    out = w.Output()
+
+    def draw(*_):
+        ax_i.max = ax_j.max = dims[space.value] - 1
+        with out:
+            clear_output(wait=True)
+            display(plots.plane_zooms(spaces[space.value], ax_i.value, ax_j.value,
+                                      half_widths=(None, zoom.value),
+                                      axis_name=f"{space.value} axis"))
+
+    for control in (space, ax_i, ax_j, zoom):
+        control.observe(draw, names="value")
+    draw()
+    return w.VBox([w.HBox([space, ax_i, ax_j, zoom]), out])

@@ -49,3 +49,31 @@ def test_executed_notebooks_show_a_resource_line_at_start_and_end(smoke_run):
     nb = json.loads((smoke_run / "notebooks" / "01_autoencoder_training.ipynb").read_text())
     text = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
     assert text.count("RAM: process") >= 2
+
+
+def test_02_records_densities(results):
+    r = results["02_latent_number_density"]
+    cfg = config.load("smoke")
+    assert r["radius_expected"] == pytest.approx(np.sqrt(cfg.z_dim))
+    assert r["radius_peak"] > 0 and r["sigma_median"] > 0
+    for row in r["off_center_axes"]:
+        assert set(row) == {"axis", "center", "fwhm", "sigma", "r2"} and 0 <= row["axis"] < cfg.z_dim
+
+
+def test_03_records_tsne_runs(results):
+    runs = results["03_tsne_filaments"]["tsne_runs"]
+    cfg = config.load("smoke")
+    expected = [(n, "raw z") for n in cfg.tsne_sizes] + [(cfg.tsne_pca_n, f"PCA {k}")
+                                                         for k in cfg.tsne_pca_components]
+    assert [(r["n"], r["input"]) for r in runs] == expected
+    assert all(r["kl"] > 0 and r["seconds"] > 0 for r in runs)
+
+
+def test_04_records_pca_and_ellipses(results):
+    r = results["04_pca_ellipses"]
+    cfg = config.load("smoke")
+    surv = [r["survivors_by_fact"][str(f)] for f in cfg.trim_facts]
+    assert surv == sorted(surv) and surv[-1] <= cfg.n_images
+    assert 1 <= r["components_for_80pct"] <= cfg.z_dim
+    assert r["pearson_max_offdiag"] < 1e-6
+    assert 0.5 < r["inside_2sigma"] < r["inside_3sigma"] <= 1.0

@@ -1,0 +1,128 @@
+"""PCA of z-points, the Pearson check, t-SNE (openTSNE, or scikit-learn for comparison), planes.
+
+PCA uses scikit-learn's exact SVD. After the transformation the Pearson correlation matrix of the
+components must be the identity: ``pearson_check`` measures how far it is. t-SNE runs through
+openTSNE (FFT-accelerated gradients, all cores, PCA initialisation); scikit-learn's Barnes-Hut
+TSNE is available for comparison. The blog's settings (perplexity 10, early exaggeration 16, 1000
+iterations in total) are parameters; iterations count both phases, as in scikit-learn.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.decomposition import PCA
+
+
+class LatentPCA:
+    """PCA with explained variance, cumulative importance and components for a variance share."""
+
+    def __init__(self, n_components: int | None = None, target: float = 0.8):
+        self.n_components = n_components
+        self.target = target
+
+    def fit(self, z: np.ndarray) -> LatentPCA:
+        z = np.asarray(z, dtype=np.float64)
+        self.pca_ = PCA(n_components=self.n_components, svd_solver="full").fit(z)
+        self.explained_variance_ratio_ = self.pca_.explained_variance_ratio_
+        self.cumulative_ = np.cumsum(self.explained_variance_ratio_)
+        self.components_for_target_ = int(np.searchsorted(self.cumulative_, self.target) + 1)
+        self.mean_ = self.pca_.mean_
+        return self
+
+    def transform(self, z: np.ndarray, k: int | None = None) -> np.ndarray:
+        out = self.pca_.transform(np.asarray(z, dtype=np.float64))
+        return (out[:, :k] if k else out).astype(np.float32)
+
+
+def pearson_check(x: np.ndarray) -> dict[str, float]:
+    """How far the Pearson matrix of ``x`` is from the identity (diagonal of ones)."""
+    r = np.corrcoef(np.asarray(x, dtype=np.float64), rowvar=False)
+    off = r - np.diag(np.diag(r))
+    return {"max_offdiag": float(np.abs(off).max()),
+            "max_diag_deviation": float(np.abs(np.diag(r) - 1.0).max())}
+
+
+@dataclass
+class TSNEResult:
+    embedding: np.ndarray
+    n: int
+    input: str
+    seconds: float
+    kl: float
+    method: str
+
+    def record(self) -> dict:
+        return {"n": self.n, "input": self.input, "seconds": round(self.seconds, 2),
+                "kl": round(float(self.kl), 4), "method": self.method}
+
+
+def subset(n_total: int, n: int | None, seed: int = 0) -> np.ndarray:
+    """Sorted random indices of ``n`` points (all when n is None or larger)."""
+    if n is None or n >= n_total:
+        return np.arange(n_total)
+    return np.sort(np.random.default_rng(seed).choice(n_total, n, replace=False))
+
+
+def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
+         perplexity: float = 30.0, early_exaggeration: float = 12.0, n_iter: int = 750,
+         exaggeration_iter: int = 250, method: str = "opentsne", seed: int = 0,
+         n_jobs: int = -1, pca: LatentPCA | None = None) -> TSNEResult:
+    """t-SNE of a random subset of ``n`` z-points, raw or their leading ``pca_components``."""
+    if method not in ("opentsne", "sklearn"):
+        raise ValueError(f"method must be 'opentsne' or 'sklearn', found {method!r}")
+    idx = subset(len(z), n, seed)
+    x = np.asarray(z[idx], dtype=np.float64)
+    label = "raw z"
+    if pca_components:
+        pca = pca or LatentPCA().fit(x)
+        x = pca.transform(x, pca_components).astype(np.float64)
+        label = f"PCA {pca_components}"
+    jobs = os.cpu_count() if n_jobs == -1 else n_jobs
+    ee_iter = min(exaggeration_iter, max(n_iter - 1, 0))
+    t0 = time.perf_counter()
+    if method == "opentsne":
+        import openTSNE
+
+        emb = openTSNE.TSNE(perplexity=perplexity, early_exaggeration=early_exaggeration,
+                            early_exaggeration_iter=ee_iter, n_iter=n_iter - ee_iter,
+                            initialization="pca", negative_gradient_method="fft", n_jobs=jobs,
+                            random_state=seed).fit(x)
+        out, kl = np.asarray(emb), float(emb.kl_divergence)
+    else:
+        from sklearn.manifold import TSNE
+
+        model = TSNE(perplexity=perplexity, early_exaggeration=early_exaggeration, max_iter=n_iter,
+                     init="pca", random_state=seed, n_jobs=jobs)
+        out = model.fit_transform(x)
+        kl = float(model.kl_divergence_)
+    return TSNEResult(out.astype(np.float32), len(idx), label, time.perf_counter() - t0, kl, method)
+
+
+def tsne_series(z: np.ndarray, sizes=(), pca_components=(), n_pca: int | None = None,
+                progress: bool = True, **kwargs) -> list[TSNEResult]:
+    """t-SNE of raw z at each size in ``sizes``, then of the leading k PCA components (k in
+    ``pca_components``) of ``n_pca`` points."""
+    from tqdm.auto import tqdm
+
+    jobs = [(min(n, len(z)), None) for n in sizes] + [(min(n_pca or len(z), len(z)), k)
+                                                     for k in pca_components]
+    pca = LatentPCA().fit(z[subset(len(z), n_pca, kwargs.get("seed", 0))]) if pca_components else None
+    out = []
+    for n, k in tqdm(jobs, desc="t-SNE", disable=not progress):
+        out.append(tsne(z, n, k, pca=pca, **kwargs))
+    return out
+
+
+def plane(x: np.ndarray, i: int, j: int, half_width: float | None = None,
+          center=(0.0, 0.0)) -> np.ndarray:
+    """Points of ``x`` projected onto axes (i, j), optionally only those inside the square of side
+    2 * ``half_width`` around ``center``; returns (m, 2)."""
+    p = np.asarray(x)[:, [i, j]]
+    if half_width is None:
+        return p
+    inside = (np.abs(p[:, 0] - center[0]) <= half_width) & (np.abs(p[:, 1] - center[1]) <= half_width)
+    return p[inside]
