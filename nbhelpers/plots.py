@@ -295,3 +295,37 @@ def ellipses_by_fact(xy_by_fact: dict, pair=(2, 3), gridsize: int = 80) -> Figur
         ax.set_xlabel(f"PCA {pair[0]}")
         ax.set_ylabel(f"PCA {pair[1]}")
     return fig
+
+
+# -- generation (notebook 06) -------------------------------------------------------------------
+def image_rows(rows: dict, title: str | None = None, scale: float = 1.1) -> Figure:
+    """One row of images per key (the key labels the row)."""
+    ncols = max(len(v) for v in rows.values())
+    stacked = []
+    for v in rows.values():
+        v = np.asarray(v)
+        pad = np.full((ncols - len(v), *v.shape[1:]), 255 if v.dtype == np.uint8 else 1.0, v.dtype)
+        stacked.append(np.concatenate([v, pad]) if len(pad) else v)
+    images = np.concatenate([np.asarray(s, np.float32) / (255.0 if s.dtype == np.uint8 else 1.0)
+                             for s in stacked])
+    return image_grid(images, ncols, title, row_labels=list(rows), scale=scale)
+
+
+def realism_bars(table: dict, title: str = "Realism of generated faces") -> Figure:
+    """Precision, recall and Frechet distance per sampler (reconstruction as the reference)."""
+    names = list(table)
+    fig, axs = _fig(13, 0.35 * len(names) + 1.6, 1, 3, sharey=True)
+    y = np.arange(len(names))
+    for ax, key, label in zip(axs, ("precision", "recall", "frechet"),
+                              ("precision (share of fakes on the real manifold)",
+                               "recall (share of reals covered)",
+                               "Frechet distance (pixel-PCA features)"), strict=True):
+        vals = [table[n][key] for n in names]
+        colors = ["tab:green" if n == "reconstruction" else "tab:blue" for n in names]
+        ax.barh(y, vals, color=colors)
+        ax.set_xlabel(label, fontsize=8)
+        ax.grid(alpha=0.3, axis="x")
+    axs[0].set_yticks(y, names)
+    axs[0].invert_yaxis()
+    fig.suptitle(title)
+    return fig

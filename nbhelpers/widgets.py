@@ -75,3 +75,32 @@ def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | Non
         control.observe(draw, names="value")
     draw()
     return w.VBox([w.HBox([space, ax_i, ax_j, zoom]), out])
+
+
+def face_explorer(decoder, pca, n_axes: int = 5, span: float = 3.0):
+    """Sliders on the leading PCA axes (in standard deviations); the decoded face updates.
+    Without a frontend: a static strip of walks along the first three axes."""
+    from . import plots
+    from .latent import generation
+
+    if not has_frontend():
+        return plots.image_rows(generation.pca_walks(decoder, pca, range(min(3, n_axes))),
+                                title=f"walks along PCA axes, -{span:g} to +{span:g} sd")
+    import ipywidgets as w
+    from IPython.display import clear_output, display
+
+    sd = np.sqrt(pca.pca_.explained_variance_[:n_axes])
+    sliders = [w.FloatSlider(value=0.0, min=-span, max=span, step=0.1, description=f"PCA {i}")
+               for i in range(n_axes)]
+    out = w.Output()
+
+    def draw(*_):
+        z = pca.mean_ + sum(s.value * sd[i] * pca.pca_.components_[i] for i, s in enumerate(sliders))
+        with out:
+            clear_output(wait=True)
+            display(plots.image_grid(generation.decode(decoder, z[None, :]), ncols=1, scale=3))
+
+    for s in sliders:
+        s.observe(draw, names="value")
+    draw()
+    return w.HBox([w.VBox(sliders), out])

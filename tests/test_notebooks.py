@@ -77,3 +77,11 @@ def test_04_records_pca_and_ellipses(results):
     assert 1 <= r["components_for_80pct"] <= cfg.z_dim
     assert r["pearson_max_offdiag"] < 1e-6
     assert 0.5 < r["inside_2sigma"] < r["inside_3sigma"] <= 1.0
+
+
+def test_06_records_realism_per_sampler(results):
+    table = results["06_face_generation"]["realism"]
+    samplers = {"uniform_box", "uniform_range", "independent", "normal", "mvn", "confined", "gmm"}
+    assert set(table) == {f"ae/{s}" for s in samplers} | {"vae/normal", "reconstruction"}
+    for name, row in table.items():
+        assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1 and row["frechet"] >= 0, name

@@ -1,0 +1,112 @@
+"""Realism of generated faces, measured in a feature space independent of the judged model.
+
+Features: the leading principal components of the pixels of real images, whitened (``PixelPCA``,
+fitted on real training images). In that space, following Kynkaanniemi et al. (2019), "Improved
+Precision and Recall Metric for Assessing Generative Models":
+
+- **precision**: the share of generated samples that fall inside the real manifold, estimated as
+  the union of balls around each real sample with the radius of its k-th nearest real neighbour;
+- **recall**: the share of real samples inside the generated manifold, built the same way;
+- **Frechet distance**: between the Gaussian fits of both sets,
+  |mu_r - mu_g|^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2)), the formula of FID, here on pixel-PCA
+  features instead of Inception features (so the numbers are comparable within this project only).
+
+Everything is deterministic for a seed. Reconstructions of held-out real images serve as the
+reference: a sampler cannot be expected to look more real than the Decoder can draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import linalg
+from sklearn.decomposition import PCA
+
+
+class PixelPCA:
+    """Whitened PCA of flattened pixels (images uint8 or float in [0, 1])."""
+
+    def __init__(self, n_components: int = 64, seed: int = 0):
+        self.n_components, self.seed = n_components, seed
+
+    @staticmethod
+    def _flat(images) -> np.ndarray:
+        x = np.asarray(images)
+        x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+        return x.reshape(len(x), -1)
+
+    def fit(self, images) -> PixelPCA:
+        x = self._flat(images)
+        k = min(self.n_components, len(x) - 1, x.shape[1])
+        self.pca_ = PCA(k, whiten=True, svd_solver="randomized", random_state=self.seed).fit(x)
+        return self
+
+    def transform(self, images) -> np.ndarray:
+        return self.pca_.transform(self._flat(images)).astype(np.float64)
+
+
+def _kth_radii(x: np.ndarray, k: int) -> np.ndarray:
+    from sklearn.neighbors import NearestNeighbors
+
+    nn = NearestNeighbors(n_neighbors=k + 1).fit(x)
+    dist, _ = nn.kneighbors(x)
+    return dist[:, k]  # column 0 is the point itself
+
+
+def _coverage(points: np.ndarray, centers: np.ndarray, radii: np.ndarray, chunk: int = 1024) -> float:
+    """Share of ``points`` inside at least one ball (centre, radius)."""
+    inside = np.zeros(len(points), bool)
+    c2 = (centers**2).sum(1)
+    for s in range(0, len(points), chunk):
+        p = points[s:s + chunk]
+        d2 = (p**2).sum(1)[:, None] + c2[None, :] - 2 * p @ centers.T
+        inside[s:s + chunk] = (d2 <= radii[None, :] ** 2).any(axis=1)
+    return float(inside.mean())
+
+
+def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
+    """k-NN precision and recall (Kynkaanniemi et al., 2019) of feature sets."""
+    real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
+    if len(real) <= k or len(fake) <= k:
+        raise ValueError(f"need more than k={k} samples per set, found {len(real)} and {len(fake)}")
+    precision = _coverage(fake, real, _kth_radii(real, k))
+    recall = _coverage(real, fake, _kth_radii(fake, k))
+    return precision, recall
+
+
+def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Frechet distance between Gaussian fits of two feature sets."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    root, _ = linalg.sqrtm(s_a @ s_b, disp=False)
+    if not np.isfinite(root).all():
+        eps = 1e-6 * np.eye(len(s_a))
+        root = linalg.sqrtm((s_a + eps) @ (s_b + eps))
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a + s_b - 2.0 * np.real(root)))
+
+
+@dataclass
+class Realism:
+    precision: float
+    recall: float
+    frechet: float
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "frechet": round(self.frechet, 3)}
+
+
+def realism(features: PixelPCA, real_images, fake_images, k: int = 5) -> Realism:
+    r, f = features.transform(real_images), features.transform(fake_images)
+    p, rc = precision_recall(r, f, k)
+    return Realism(p, rc, frechet_distance(r, f))
+
+
+def format_table(table: dict) -> str:
+    """The realism table as aligned text (sampler, precision, recall, Frechet distance)."""
+    lines = [f"{'sampler':<22}{'precision':>10}{'recall':>10}{'frechet':>12}"]
+    for name, row in table.items():
+        lines.append(f"{name:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['frechet']:>12.2f}")
+    return "\n".join(lines)

@@ -1,0 +1,210 @@
+"""Samplers of latent vectors: ``fit(z)`` learns from encoded z-points, ``sample(n, seed)`` draws.
+
+The blog's progression, from naive to statistical: uniform in a box [-a, a]^d; uniform within each
+axis' observed range; independent Gaussians per axis (no correlations); the unit normal N(0, I)
+(what a VAE is trained towards); a multivariate normal with the full covariance; the same confined
+to its n-sigma region; a Gaussian mixture (the RAE paper's ex-post density estimator). Paths: a
+straight line between two z-points and a walk along a PCA axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special, stats
+
+
+class Sampler:
+    name = "sampler"
+
+    def fit(self, z: np.ndarray) -> Sampler:
+        z = np.asarray(z, dtype=np.float64)
+        if z.ndim != 2 or len(z) < 2:
+            raise ValueError(f"expected z-points as (N >= 2, z_dim), found {z.shape}")
+        self.z_dim_ = z.shape[1]
+        self._fit(z)
+        return self
+
+    def _fit(self, z):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        if not hasattr(self, "z_dim_"):
+            raise RuntimeError(f"{type(self).__name__} is not fitted: call fit(z) first")
+        return self._sample(n, np.random.default_rng(seed)).astype(np.float32)
+
+
+class UniformBox(Sampler):
+    """Uniform in [-a, a]^d; ``a`` defaults to the 99th percentile of |z| over all coordinates."""
+
+    name = "uniform_box"
+
+    def __init__(self, a: float | None = None):
+        self.a = a
+
+    def _fit(self, z):
+        self.a_ = float(self.a if self.a is not None else np.quantile(np.abs(z), 0.99))
+
+    def _sample(self, n, rng):
+        return rng.uniform(-self.a_, self.a_, (n, self.z_dim_))
+
+
+class UniformRange(Sampler):
+    """Uniform within each axis' observed range d_j_l < x_j < d_j_h (quantiles ``q``, 1 - ``q``)."""
+
+    name = "uniform_range"
+
+    def __init__(self, q: float = 0.0):
+        self.q = q
+
+    def _fit(self, z):
+        self.low_ = np.quantile(z, self.q, axis=0)
+        self.high_ = np.quantile(z, 1.0 - self.q, axis=0)
+
+    def _sample(self, n, rng):
+        return rng.uniform(self.low_, self.high_, (n, self.z_dim_))
+
+
+class IndependentNormal(Sampler):
+    """A Gaussian per axis with the fitted centre and width, no correlations."""
+
+    name = "independent"
+
+    def _fit(self, z):
+        self.mean_ = z.mean(axis=0)
+        self.std_ = z.std(axis=0)
+
+    def _sample(self, n, rng):
+        return self.mean_ + self.std_ * rng.standard_normal((n, self.z_dim_))
+
+
+class StandardNormal(Sampler):
+    """N(0, I), ignoring the data except for its dimension."""
+
+    name = "normal"
+
+    def _fit(self, z):
+        pass
+
+    def _sample(self, n, rng):
+        return rng.standard_normal((n, self.z_dim_))
+
+
+class MultivariateNormal(Sampler):
+    """The multivariate normal with the fitted mean and full covariance."""
+
+    name = "mvn"
+
+    def _fit(self, z):
+        self.mean_ = z.mean(axis=0)
+        self.cov_ = np.cov(z, rowvar=False)
+        w, v = np.linalg.eigh(self.cov_)
+        self._root = v * np.sqrt(np.clip(w, 0.0, None))  # cov = root @ root.T
+        self._inv = np.linalg.pinv(self.cov_)
+
+    def mahalanobis(self, x: np.ndarray) -> np.ndarray:
+        d = np.asarray(x, dtype=np.float64) - self.mean_
+        return np.sqrt(np.einsum("ij,jk,ik->i", d, self._inv, d))
+
+    def _sample(self, n, rng):
+        return self.mean_ + rng.standard_normal((n, self.z_dim_)) @ self._root.T
+
+
+class ConfinedNormal(MultivariateNormal):
+    """The multivariate normal confined to its n-sigma region: points whose Mahalanobis distance
+    exceeds ``radius_`` are rejected. In d dimensions the region holds the probability that +-n
+    sigma hold in one (95.4 % for n = 2): radius_^2 = chi2(d).ppf(erf(n / sqrt(2)))."""
+
+    name = "confined"
+
+    def __init__(self, n_sigma: float = 2.0):
+        self.n_sigma = n_sigma
+
+    def _fit(self, z):
+        super()._fit(z)
+        self.mass_ = float(special.erf(self.n_sigma / np.sqrt(2.0)))
+        self.radius_ = float(np.sqrt(stats.chi2.ppf(self.mass_, self.z_dim_)))
+
+    def _sample(self, n, rng):
+        out = np.empty((0, self.z_dim_))
+        while len(out) < n:
+            x = super()._sample(int((n - len(out)) / self.mass_ * 1.2) + 8, rng)
+            out = np.concatenate([out, x[self.mahalanobis(x) <= self.radius_]])
+        return out[:n]
+
+
+class GaussianMixtureSampler(Sampler):
+    """A mixture of ``k`` full-covariance Gaussians (scikit-learn), as in the RAE paper."""
+
+    name = "gmm"
+
+    def __init__(self, k: int = 10, seed: int = 0):
+        self.k, self.seed = k, seed
+
+    def _fit(self, z):
+        from sklearn.mixture import GaussianMixture
+
+        self.gmm_ = GaussianMixture(self.k, covariance_type="full", reg_covar=1e-5,
+                                    random_state=self.seed).fit(z)
+
+    def _sample(self, n, rng):
+        self.gmm_.random_state = int(rng.integers(2**31 - 1))
+        x, _ = self.gmm_.sample(n)
+        return x[rng.permutation(n)]  # sklearn returns them grouped by component
+
+
+def standard_set(n_sigma: float = 2.0, gmm_components: int = 10, seed: int = 0) -> dict[str, Sampler]:
+    """One sampler of each kind, unfitted, keyed by name (in the blog's order)."""
+    samplers = [UniformBox(), UniformRange(), IndependentNormal(), StandardNormal(),
+                MultivariateNormal(), ConfinedNormal(n_sigma), GaussianMixtureSampler(gmm_components,
+                                                                                      seed)]
+    return {s.name: s for s in samplers}
+
+
+def fit_all(samplers: dict[str, Sampler], z: np.ndarray) -> dict[str, Sampler]:
+    return {name: s.fit(z) for name, s in samplers.items()}
+
+
+def line(z_a: np.ndarray, z_b: np.ndarray, steps: int = 8) -> np.ndarray:
+    """Points on the straight line from z_a to z_b (both included): (steps, d)."""
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    return ((1 - t) * np.asarray(z_a, np.float64) + t * np.asarray(z_b, np.float64)).astype(np.float32)
+
+
+def pca_walk(pca, axis: int, steps: int = 9, span: float = 3.0, start=None) -> np.ndarray:
+    """A walk along PCA ``axis`` through ``start`` (default: the mean), from -span to +span
+    standard deviations of that component: (steps, d) points in z."""
+    sd = np.sqrt(pca.pca_.explained_variance_[axis])
+    base = pca.mean_ if start is None else np.asarray(start, np.float64)
+    t = np.linspace(-span, span, steps)[:, None]
+    return (base + t * sd * pca.pca_.components_[axis]).astype(np.float32)
+
+
+def attribute_vector(z: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean z of the images with an attribute minus the mean z of those without."""
+    mask = np.asarray(mask, bool)
+    if mask.all() or not mask.any():
+        raise ValueError(f"the attribute needs images with and without it; found {mask.sum()} of "
+                         f"{len(mask)} with it")
+    z = np.asarray(z, np.float64)
+    return (z[mask].mean(axis=0) - z[~mask].mean(axis=0)).astype(np.float32)
+
+
+def attribute_steps(z0: np.ndarray, vector: np.ndarray, steps=(0.0, 0.5, 1.0, 1.5, 2.0)) -> np.ndarray:
+    """z0 + s * vector for each step s: (len(steps), d)."""
+    return (np.asarray(z0)[None, :] + np.asarray(steps)[:, None] * vector[None, :]).astype(np.float32)
+
+
+def attribute_masks(labels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Boolean masks for attribute arithmetic: CelebA's Smiling/Eyeglasses, or the synthetic
+    faces' glasses and smile (top against bottom half of the smile factor)."""
+    out = {}
+    if "Smiling" in labels:
+        out["smile"] = np.asarray(labels["Smiling"]) > 0
+    if "Eyeglasses" in labels:
+        out["glasses"] = np.asarray(labels["Eyeglasses"]) > 0
+    if "smile" in labels:
+        s = np.asarray(labels["smile"])
+        out["smile"] = s > np.median(s)
+    if "glasses" in labels:
+        out["glasses"] = np.asarray(labels["glasses"]) > 0.5
+    return out

@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from nbhelpers.latent import metrics
+
+
+def test_same_distribution_gives_high_precision_recall_and_small_frechet():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2000, 8)), rng.standard_normal((2000, 8))
+    p, r = metrics.precision_recall(a, b, k=5)
+    assert p > 0.9 and r > 0.9
+    assert metrics.frechet_distance(a, b) < 0.1
+
+
+def test_disjoint_distributions_give_low_precision_recall_and_large_frechet():
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((2000, 8)), rng.standard_normal((2000, 8)) + 10.0
+    p, r = metrics.precision_recall(a, b, k=5)
+    assert p < 0.01 and r < 0.01
+    assert metrics.frechet_distance(a, b) == pytest.approx(8 * 100, rel=0.05)
+
+
+def test_collapsed_generator_has_precision_without_recall():
+    rng = np.random.default_rng(2)
+    real = rng.standard_normal((2000, 4))
+    collapsed = 0.05 * rng.standard_normal((2000, 4))  # every fake near the mean
+    p, r = metrics.precision_recall(real, collapsed, k=5)
+    assert p > 0.9 and r < 0.2
+
+
+def test_frechet_distance_of_known_gaussians():
+    rng = np.random.default_rng(3)
+    a = rng.normal(0, 1, (50_000, 3))
+    b = rng.normal(0, 2, (50_000, 3)) + [1, 0, 0]
+    # |mu|^2 + sum (s_a^2 + s_b^2 - 2 s_a s_b) = 1 + 3 * (1 + 4 - 4)
+    assert metrics.frechet_distance(a, b) == pytest.approx(4.0, rel=0.03)
+
+
+def test_realism_is_deterministic_for_a_seed():
+    rng = np.random.default_rng(4)
+    real = rng.integers(0, 256, (300, 16, 16, 3), dtype=np.uint8)
+    fake = rng.integers(0, 256, (300, 16, 16, 3), dtype=np.uint8)
+    f1 = metrics.PixelPCA(16, seed=5).fit(real)
+    f2 = metrics.PixelPCA(16, seed=5).fit(real)
+    r1, r2 = metrics.realism(f1, real, fake), metrics.realism(f2, real, fake)
+    assert r1 == r2
+    assert metrics.realism(f1, real, real).frechet < 1e-6
+
+
+def test_too_few_samples():
+    with pytest.raises(ValueError, match="more than k=5"):
+        metrics.precision_recall(np.zeros((3, 2)), np.zeros((10, 2)))

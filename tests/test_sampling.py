@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+from scipy import stats
+
+from nbhelpers.latent import sampling
+
+
+@pytest.fixture(scope="module")
+def z():
+    rng = np.random.default_rng(0)
+    cov = np.array([[2.0, 0.8, 0.0, 0.3], [0.8, 1.0, -0.4, 0.0], [0.0, -0.4, 1.5, 0.2],
+                    [0.3, 0.0, 0.2, 0.5]])
+    return rng.multivariate_normal([1.0, -1.0, 0.5, 0.0], cov, 40_000), cov
+
+
+def test_multivariate_normal_matches_fitted_mean_and_covariance(z):
+    data, cov = z
+    s = sampling.MultivariateNormal().fit(data)
+    x = s.sample(60_000, seed=1)
+    np.testing.assert_allclose(x.mean(0), s.mean_, atol=0.03)
+    np.testing.assert_allclose(np.cov(x, rowvar=False), s.cov_, atol=0.04)
+    np.testing.assert_allclose(s.cov_, cov, atol=0.06)
+
+
+def test_independent_normal_has_no_correlations(z):
+    data, cov = z
+    x = sampling.IndependentNormal().fit(data).sample(60_000, 2)
+    np.testing.assert_allclose(x.std(0), np.sqrt(np.diag(cov)), rtol=0.03)
+    r = np.corrcoef(x, rowvar=False)
+    assert np.abs(r - np.eye(4)).max() < 0.02
+
+
+def test_standard_normal_and_uniforms(z):
+    data, _ = z
+    x = sampling.StandardNormal().fit(data).sample(60_000, 3)
+    np.testing.assert_allclose(x.mean(0), 0, atol=0.02)
+    np.testing.assert_allclose(np.cov(x, rowvar=False), np.eye(4), atol=0.03)
+    box = sampling.UniformBox(a=2.0).fit(data)
+    xb = box.sample(40_000, 4)
+    assert np.abs(xb).max() <= 2.0 and stats.kstest(xb[:, 0], stats.uniform(-2, 4).cdf).pvalue > 0.01
+    rng_s = sampling.UniformRange().fit(data)
+    xr = rng_s.sample(40_000, 5)
+    assert (xr >= data.min(0)).all() and (xr <= data.max(0)).all()
+    np.testing.assert_allclose(xr.mean(0), (data.min(0) + data.max(0)) / 2, atol=0.1)
+
+
+def test_confined_sampler_stays_inside_its_mahalanobis_radius(z):
+    data, _ = z
+    s = sampling.ConfinedNormal(n_sigma=2.0).fit(data)
+    assert s.radius_ == pytest.approx(np.sqrt(stats.chi2.ppf(0.9545, 4)), rel=1e-3)
+    x = s.sample(20_000, 6)
+    assert len(x) == 20_000 and (s.mahalanobis(x) <= s.radius_ + 1e-9).all()
+    # inside the region it is still the fitted normal: its mean does not move
+    np.testing.assert_allclose(x.mean(0), s.mean_, atol=0.04)
+
+
+def test_gaussian_mixture_recovers_two_clusters():
+    rng = np.random.default_rng(7)
+    data = np.concatenate([rng.normal(-4, 1, (5000, 2)), rng.normal(4, 1, (5000, 2))])
+    s = sampling.GaussianMixtureSampler(k=2).fit(data)
+    x = s.sample(20_000, 8)
+    assert np.mean(x[:, 0] > 0) == pytest.approx(0.5, abs=0.02)
+    assert np.abs(x[:, 0]).mean() == pytest.approx(4.0, abs=0.1)
+
+
+def test_samples_repeat_for_a_seed(z):
+    data, _ = z
+    for s in sampling.fit_all(sampling.standard_set(gmm_components=2), data).values():
+        a, b, c = s.sample(50, 11), s.sample(50, 11), s.sample(50, 12)
+        np.testing.assert_array_equal(a, b)
+        assert not np.array_equal(a, c), s.name
+
+
+def test_unfitted_sampler_says_so():
+    with pytest.raises(RuntimeError, match="is not fitted"):
+        sampling.MultivariateNormal().sample(3)
+
+
+def test_paths_and_attribute_vectors():
+    a, b = np.zeros(3), np.array([2.0, 4.0, 6.0])
+    line = sampling.line(a, b, 5)
+    np.testing.assert_allclose(line[2], [1, 2, 3]) and np.testing.assert_allclose(line[-1], b)
+    rng = np.random.default_rng(9)
+    z = rng.standard_normal((4000, 3))
+    mask = rng.random(4000) < 0.3
+    z[mask] += [0.0, 2.0, 0.0]
+    vec = sampling.attribute_vector(z, mask)
+    np.testing.assert_allclose(vec, [0, 2, 0], atol=0.12)
+    steps = sampling.attribute_steps(z[0], vec, (0, 1))
+    np.testing.assert_allclose(steps[1] - steps[0], vec, atol=1e-6)
+    with pytest.raises(ValueError, match="with and without"):
+        sampling.attribute_vector(z, np.ones(4000, bool))
+
+
+def test_pca_walk_moves_along_one_component():
+    from nbhelpers.latent.projections import LatentPCA
+
+    rng = np.random.default_rng(10)
+    z = rng.standard_normal((3000, 5)) * [5, 2, 1, 1, 1]
+    pca = LatentPCA().fit(z)
+    walk = sampling.pca_walk(pca, 0, steps=7, span=3)
+    coords = pca.transform(walk)
+    np.testing.assert_allclose(coords[:, 1:], 0, atol=1e-4)
+    np.testing.assert_allclose(coords[[0, -1], 0], [-15, 15], rtol=0.05)
