@@ -8,16 +8,11 @@ measured in the same run, alternating, after a warm-up epoch. Prints images/s an
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
 import tempfile
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-
-import numpy as np  # noqa: E402
+import _common
+import numpy as np
 
 
 def main(argv=None):
@@ -48,11 +43,10 @@ def main(argv=None):
                       verbose=0)
             times["in_memory"].append(time.perf_counter() - t0)
     rate = {k: args.n / float(np.median(v)) for k, v in times.items()}
-    out = {"n": args.n, "size": args.size, "batch_size": args.batch_size, "cpus": os.cpu_count(),
-           "images_per_s": {k: round(v, 1) for k, v in rate.items()},
-           "streamed_over_in_memory": round(rate["streamed"] / rate["in_memory"], 3)}
-    print(json.dumps(out, indent=2))
-    return out
+    return _common.save("training", {
+        "n": args.n, "size": args.size, "batch_size": args.batch_size,
+        "images_per_s": {k: round(v, 1) for k, v in rate.items()},
+        "streamed_over_in_memory": round(rate["streamed"] / rate["in_memory"], 3)})
 
 
 if __name__ == "__main__":

@@ -112,6 +112,50 @@ def npy_header(path: str | os.PathLike) -> tuple[tuple[int, ...], str]:
     return tuple(shape), np.dtype(dtype).str
 
 
+class NpyWriter:
+    """Write an .npy file sequentially, chunk by chunk, with plain file writes.
+
+    Unlike a writable memmap, nothing stays mapped: the process RSS does not grow with the file.
+    ``close()`` rewrites the header with the number of rows actually written (a build that skipped
+    unreadable images ends shorter than planned) and truncates the file there.
+    """
+
+    def __init__(self, path: str | os.PathLike, shape: tuple[int, ...], dtype="uint8"):
+        self.path, self.dtype = Path(path), np.dtype(dtype)
+        self.row_shape, self.capacity, self.rows = tuple(shape[1:]), int(shape[0]), 0
+        self._header_len = len(self._header(self.capacity))
+        self._fh = open(self.path, "wb")
+        self._fh.write(self._header(self.capacity))
+
+    def _header(self, n: int, total: int | None = None) -> bytes:
+        d = {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
+             "shape": (n, *self.row_shape)}
+        text = repr(d)
+        base = 10 + len(text) + 1  # magic, version, 2-byte length, dict, newline
+        total = total or (base + 63) // 64 * 64 + 64  # room for a header that grows a digit
+        text += " " * (total - base) + "\n"
+        return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode("latin1")
+
+    def write(self, chunk: np.ndarray) -> None:
+        chunk = np.ascontiguousarray(chunk, dtype=self.dtype)
+        if chunk.shape[1:] != self.row_shape or self.rows + len(chunk) > self.capacity:
+            raise ValueError(f"chunk of shape {chunk.shape} does not fit rows {self.rows}.."
+                             f"{self.capacity} of shape {self.row_shape}")
+        self._fh.write(chunk.tobytes())
+        self.rows += len(chunk)
+
+    def close(self) -> None:
+        if self._fh.closed:
+            return
+        self._fh.truncate(self._header_len + self.rows * self.dtype.itemsize * int(
+            np.prod(self.row_shape, dtype=np.int64)))
+        self._fh.seek(0)
+        self._fh.write(self._header(self.rows, self._header_len))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+
+
 # -- the run directory ------------------------------------------------------------------------
 class RunDir:
     """A run directory, opened on behalf of one notebook (used as ``notebook`` in the manifest)."""

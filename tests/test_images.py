@@ -69,3 +69,21 @@ def test_float32_copy_when_it_fits(cache):
     out = images.to_float32(mm)
     assert out.dtype == np.float32 and out.max() <= 1.0
     np.testing.assert_allclose(out, arr / 255.0, rtol=1e-6)
+
+
+def test_read_rows_equals_indexing_and_keeps_pages_out_of_rss(tmp_path):
+    import psutil
+
+    arr = np.random.default_rng(3).integers(0, 256, (3000, 48, 48, 3), dtype=np.uint8)  # 20.7 MB
+    np.save(tmp_path / "big.npy", arr)
+    mm = images.open_cache(tmp_path / "big.npy")
+    idx = np.array([5, 0, 2999, 17, 17])
+    np.testing.assert_array_equal(images.read_rows(mm, idx), arr[idx])
+    proc = psutil.Process()
+    before = proc.memory_info().rss
+    b = ImageBatches(mm, batch_size=256, shuffle=True)
+    for i in range(len(b)):
+        b[i]
+    grown = proc.memory_info().rss - before
+    print(f"RSS growth over one epoch of a 20.7 MB cache: {grown / 1e6:.1f} MB")
+    assert grown < 10e6

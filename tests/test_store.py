@@ -89,3 +89,15 @@ def test_model_roundtrip(tmp_path):
     again = run.load_model("models/ae.keras")
     np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
     assert run.manifest["models/ae.keras"]["params"] == model.count_params()
+
+
+def test_npy_writer_streams_chunks_and_shrinks_to_rows_written(tmp_path):
+    data = np.random.default_rng(2).integers(0, 256, (10, 4, 4, 3), dtype=np.uint8)
+    w = store.NpyWriter(tmp_path / "c.npy", (12, 4, 4, 3), np.uint8)
+    w.write(data[:6])
+    w.write(data[6:])
+    with pytest.raises(ValueError, match="does not fit"):
+        w.write(np.zeros((3, 4, 4, 3), np.uint8))
+    w.close()
+    np.testing.assert_array_equal(np.load(tmp_path / "c.npy"), data)
+    assert store.npy_header(tmp_path / "c.npy") == ((10, 4, 4, 3), "|u1")

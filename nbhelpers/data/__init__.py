@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import config
-from ..store import RunDir, atomic_path, atomic_write_json, read_json
+from ..store import NpyWriter, RunDir, atomic_path, atomic_write_json, read_json
 from .images import ImageBatches, open_cache, split_indices, to_float32
 from .synthfaces import FACTORS, draw_factors, iter_faces, make_faces
 
@@ -51,13 +51,12 @@ def synthetic_cache(cache_dir: str | os.PathLike, n: int, size: int, seed: int =
     from tqdm.auto import tqdm
 
     with atomic_path(npy) as tmp:
-        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(n, size, size, 3))
+        out = NpyWriter(tmp, (n, size, size, 3), np.uint8)
         with tqdm(total=n, desc=f"synthetic faces {size}px", disable=not progress) as bar:
-            for sl, imgs in iter_faces(n, size, seed, factor_distribution):
-                out[sl] = imgs
+            for _, imgs in iter_faces(n, size, seed, factor_distribution):
+                out.write(imgs)
                 bar.update(len(imgs))
-        out.flush()
-        del out
+        out.close()
     factors = draw_factors(n, seed, factor_distribution)
     with atomic_path(npy.with_suffix(".factors.npz")) as tmp:
         np.savez(tmp, **factors)

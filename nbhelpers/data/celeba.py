@@ -1,12 +1,13 @@
 """CelebA from the img_align_celeba folder or img_align_celeba.zip, into a uint8 .npy cache.
 
-The cache is written chunk by chunk into a file opened with numpy's ``open_memmap``, so peak memory
-does not grow with the number of images (202,599 images at 96x96x3 are 5.6 GB as uint8, four times
-that as float32). Images are centre-cropped to a square, resized, converted to RGB from any mode,
-and decoded in parallel threads. A corrupt, truncated, empty or non-image file is skipped, counted
-and named in the cache's manifest and in one warning; it never aborts the build. A zip member whose
-path would leave the extraction target (``../``, absolute paths) is refused before anything is
-written. A second call with the same source, size and split reuses the cache.
+The cache is written chunk by chunk with plain file writes (``store.NpyWriter``), so nothing stays
+mapped and peak memory does not grow with the number of images (202,599 images at 96x96x3 are
+5.6 GB as uint8, four times that as float32). Images are centre-cropped to a square, resized,
+converted to RGB from any mode, and decoded in parallel threads. A corrupt, truncated, empty or
+non-image file is skipped, counted and named in the cache's manifest and in one warning; it never
+aborts the build. A zip member whose path would leave the extraction target (``../``, absolute
+paths) is refused before anything is written. A second call with the same source, size and split
+reuses the cache.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image
 
-from ..store import atomic_path, atomic_write_json, read_json
+from ..store import NpyWriter, atomic_path, atomic_write_json, read_json
 
 SPLITS = {"train": 0, "val": 1, "test": 2}
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -210,32 +211,23 @@ def build_celeba_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, 
     from tqdm.auto import tqdm
 
     with atomic_path(npy) as tmp:
-        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8,
-                                        shape=(len(names), size, size, 3))
+        out = NpyWriter(tmp, (len(names), size, size, 3), np.uint8)  # shrinks if files are skipped
         with ThreadPoolExecutor(workers) as pool, tqdm(total=len(names), disable=not progress,
                                                        desc=f"CelebA {split} {size}px") as bar:
             for start in range(0, len(names), chunk):
+                good = []
                 for name, arr, err in pool.map(decode, names[start:start + chunk]):
                     if err is None:
-                        out[len(kept)] = arr
+                        good.append(arr)
                         kept.append(name)
                     else:
                         skipped[name] = err
+                if good:
+                    out.write(np.stack(good))
                 bar.update(min(chunk, len(names) - start))
                 if on_chunk is not None:
                     on_chunk(len(kept))
-        out.flush()
-        if skipped:  # shrink to the kept images, chunk by chunk
-            final = np.lib.format.open_memmap(str(tmp) + ".npy", mode="w+", dtype=np.uint8,
-                                              shape=(len(kept), size, size, 3))
-            for start in range(0, len(kept), chunk):
-                stop = min(start + chunk, len(kept))
-                final[start:stop] = out[start:stop]
-            final.flush()
-            del final, out
-            os.replace(str(tmp) + ".npy", tmp)
-        else:
-            del out
+        out.close()
     if skipped:
         warnings.warn(f"skipped {len(skipped)} unreadable file(s) of {len(names)} while building "
                       f"{npy.name}: {', '.join(sorted(skipped)[:10])}"

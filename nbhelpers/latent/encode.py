@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data.images import read_rows
 from ..store import RunDir
 
 
@@ -37,8 +38,8 @@ def encode(encoder, images: np.ndarray, run: RunDir, rel: str = "latent/z_ae.npy
             for start in tqdm(range(0, n, batch_size), desc=f"encoding {rel}",
                               disable=not progress, mininterval=2.0):
                 x = np.zeros((batch_size, *images.shape[1:]), np.float32)
-                m = len(images[start:start + batch_size])
-                x[:m] = images[start:start + m]
+                m = min(batch_size, n - start)
+                x[:m] = read_rows(images, np.arange(start, start + m))
                 x *= 1.0 / 255.0  # a full batch every time: the compiled step is traced once
                 pred = encoder.predict_on_batch(x)
                 if variational:
