@@ -84,8 +84,6 @@ def parameter_bars(counts: dict[str, int], title: str = "trainable parameters") 
 # -- latent number densities (notebook 02) ------------------------------------------------------
 def axis_densities(density, highlight=None, title: str | None = None) -> Figure:
     """Number density along every axis in one plot; ``highlight`` axes drawn on top, labelled."""
-    from .latent.density import gaussian  # noqa: F401  (keeps the figure's model explicit)
-
     highlight = set(np.asarray(highlight if highlight is not None else []).tolist())
     fig, ax = _fig(9, 4.5)
     for j, h in enumerate(density.histograms_):
@@ -234,10 +232,9 @@ def pca_variance(pca, first: int = 40, cumulative: int = 120) -> Figure:
 
 def survivors(survivors_by_fact: dict, total: int) -> Figure:
     fig, ax = _fig(5, 3.2)
-    facts = sorted(float(f) for f in survivors_by_fact)
-    counts = [survivors_by_fact[f] if f in survivors_by_fact else survivors_by_fact[str(f)]
-              for f in facts]
-    ax.plot(facts, counts, "o-")
+    by_fact = {float(f): n for f, n in survivors_by_fact.items()}  # keys may be JSON strings
+    facts = sorted(by_fact)
+    ax.plot(facts, [by_fact[f] for f in facts], "o-")
     ax.axhline(total, color="k", ls="--", lw=0.8, label=f"all {total:,} z-points")
     ax.set_xlabel("fact (kept: |z_j - mu_j| <= fact * FWHM_j on every axis)")
     ax.set_ylabel("surviving z-points")

@@ -76,3 +76,18 @@ def test_edges_are_anti_aliased():
     imgs, _ = make_faces(8, 96, seed=5)
     # an aliased renderer uses few distinct levels along edges; ours blends
     assert len(np.unique(imgs[..., 0])) > 150
+
+
+def test_blocks_render_the_same_faces_as_one_call():
+    factors = draw_factors(50, seed=8)
+    whole = synthfaces.render(factors, 32)
+    np.testing.assert_array_equal(np.concatenate(list(synthfaces.render_blocks(factors, 32, 16))), whole)
+
+
+def test_cached_faces_match_their_stored_factors(tmp_path):
+    from nbhelpers.data import synthetic_cache
+
+    path = synthetic_cache(tmp_path, 40, 32, seed=4, progress=False)
+    with np.load(path.with_suffix(".factors.npz")) as z:
+        factors = {k: z[k] for k in z.files}
+    np.testing.assert_array_equal(np.load(path), synthfaces.render(factors, 32))

@@ -16,7 +16,7 @@ import numpy as np
 from .. import config
 from ..store import NpyWriter, RunDir, atomic_path, atomic_write_json, read_json
 from .images import ImageBatches, open_cache, split_indices, to_float32
-from .synthfaces import FACTORS, draw_factors, iter_faces, make_faces
+from .synthfaces import FACTORS, draw_factors, make_faces, render_blocks
 
 
 @dataclass
@@ -50,14 +50,14 @@ def synthetic_cache(cache_dir: str | os.PathLike, n: int, size: int, seed: int =
         return npy
     from tqdm.auto import tqdm
 
+    factors = draw_factors(n, seed, factor_distribution)
     with atomic_path(npy) as tmp:
         out = NpyWriter(tmp, (n, size, size, 3), np.uint8)
         with tqdm(total=n, desc=f"synthetic faces {size}px", disable=not progress) as bar:
-            for _, imgs in iter_faces(n, size, seed, factor_distribution):
+            for imgs in render_blocks(factors, size):
                 out.write(imgs)
                 bar.update(len(imgs))
         out.close()
-    factors = draw_factors(n, seed, factor_distribution)
     with atomic_path(npy.with_suffix(".factors.npz")) as tmp:
         np.savez(tmp, **factors)
     atomic_write_json(meta_path, {**key, "shape": [n, size, size, 3], "dtype": "uint8",

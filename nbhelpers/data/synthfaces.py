@@ -264,10 +264,9 @@ def make_faces(n: int, size: int = 96, seed: int = 0,
     return render(factors, size), factors
 
 
-def iter_faces(n: int, size: int = 96, seed: int = 0, factor_distribution: str = "normal",
-               block: int = 2048) -> Iterator[tuple[slice, np.ndarray]]:
-    """Render in blocks (for caches larger than memory): yields (slice, uint8 images)."""
-    factors = draw_factors(n, seed, factor_distribution)
+def render_blocks(factors: dict[str, np.ndarray], size: int = 96,
+                  block: int = 2048) -> Iterator[np.ndarray]:
+    """Render a factor table in blocks (for caches larger than memory): yields uint8 images."""
+    n = len(factors["head_x"])
     for start in range(0, n, block):
-        sl = slice(start, min(start + block, n))
-        yield sl, render({k: v[sl] for k, v in factors.items()}, size)
+        yield render({k: v[start:start + block] for k, v in factors.items()}, size)

@@ -8,6 +8,8 @@ Python loop: in TensorFlow every such call builds a new data pipeline and memory
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ..data.images import read_rows
@@ -30,27 +32,20 @@ def encode(encoder, images: np.ndarray, run: RunDir, rel: str = "latent/z_ae.npy
     n = len(images)
     if variational and logvar_rel is None:
         logvar_rel = rel.replace("z_", "logvar_") if "z_" in rel else rel.replace(".npy", "_lv.npy")
-    with run.array_writer(rel, (n, z_dim), "float32", source=source) as z_out:
-        lv_ctx = (run.array_writer(logvar_rel, (n, z_dim), "float32", source=source)
-                  if variational else None)
-        lv_out = lv_ctx.__enter__() if lv_ctx else None
-        try:
-            for start in tqdm(range(0, n, batch_size), desc=f"encoding {rel}",
-                              disable=not progress, mininterval=2.0):
-                x = np.zeros((batch_size, *images.shape[1:]), np.float32)
-                m = min(batch_size, n - start)
-                x[:m] = read_rows(images, np.arange(start, start + m))
-                x *= 1.0 / 255.0  # a full batch every time: the compiled step is traced once
-                pred = encoder.predict_on_batch(x)
-                if variational:
-                    z_out[start:start + m] = np.asarray(pred[0])[:m]
-                    lv_out[start:start + m] = np.asarray(pred[1])[:m]
-                else:
-                    z_out[start:start + m] = np.asarray(pred)[:m]
-        except BaseException as exc:
-            if lv_ctx:
-                lv_ctx.__exit__(type(exc), exc, exc.__traceback__)
-            raise
-        if lv_ctx:
-            lv_ctx.__exit__(None, None, None)
-    return run.load_array(rel, mmap=True)
+    with contextlib.ExitStack() as stack:  # both files appear only when both are complete
+        z_out = stack.enter_context(run.array_writer(rel, (n, z_dim), "float32", source=source))
+        lv_out = (stack.enter_context(run.array_writer(logvar_rel, (n, z_dim), "float32",
+                                                       source=source)) if variational else None)
+        for start in tqdm(range(0, n, batch_size), desc=f"encoding {rel}",
+                          disable=not progress, mininterval=2.0):
+            x = np.zeros((batch_size, *images.shape[1:]), np.float32)
+            m = min(batch_size, n - start)
+            x[:m] = read_rows(images, np.arange(start, start + m))
+            x *= 1.0 / 255.0  # a full batch every time: the compiled step is traced once
+            pred = encoder.predict_on_batch(x)
+            if variational:
+                z_out[start:start + m] = np.asarray(pred[0])[:m]
+                lv_out[start:start + m] = np.asarray(pred[1])[:m]
+            else:
+                z_out[start:start + m] = np.asarray(pred)[:m]
+    return run.load_array(rel, mmap=True, check_hash=False)  # hashed a moment ago
