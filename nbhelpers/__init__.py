@@ -39,12 +39,15 @@ def record_all(values: dict) -> dict:
 
 
 def end() -> str:
-    """The resource line at the end of a notebook."""
+    """Print the resource line at the end of a notebook and record it as ``resources`` (RSS now
+    and at its peak, system RAM, VRAM per GPU), so each step's memory needs are in results.json."""
     from . import resources
 
-    line = resources.snapshot().line()
-    print(line)
-    return line
+    snap = resources.snapshot()
+    print(snap.line())
+    if store._ACTIVE is not None and store._ACTIVE.notebook:
+        record("resources", snap.summary())
+    return snap.line()
 
 
 _SUBMODULES = ("data", "models", "latent", "plots", "resources", "runner", "widgets", "colab")

@@ -43,6 +43,7 @@ class Snapshot:
     ram_total: int
     gpus: list[GPUInfo] = field(default_factory=list)
     gpu_status: str = "no GPU"
+    rss_peak: int | None = None
     time: float = field(default_factory=time.time)
 
     @property
@@ -51,7 +52,8 @@ class Snapshot:
 
     def line(self) -> str:
         """One line of text, e.g. ``RAM: process 1.2 GB, system 5.1/12.7 GB (6.9 free) | GPU0 ...``."""
-        text = (f"RAM: process {self.rss / GB:.2f} GB, system {self.ram_used / GB:.1f}/"
+        peak = f" (peak {self.rss_peak / GB:.2f})" if self.rss_peak else ""
+        text = (f"RAM: process {self.rss / GB:.2f} GB{peak}, system {self.ram_used / GB:.1f}/"
                 f"{self.ram_total / GB:.1f} GB ({self.ram_available / GB:.1f} GB available)")
         if not self.gpus:
             return f"{text} | {self.gpu_status}"
@@ -63,6 +65,17 @@ class Snapshot:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def summary(self) -> dict:
+        """The figures worth keeping in results.json, in GB (3 decimals)."""
+        def gb(v):
+            return None if v is None else round(v / GB, 3)
+
+        return {"rss_gb": gb(self.rss), "rss_peak_gb": gb(self.rss_peak),
+                "ram_used_gb": gb(self.ram_used), "ram_total_gb": gb(self.ram_total),
+                "gpus": [{"name": g.name, "used_gb": gb(g.used), "total_gb": gb(g.total),
+                          "tf_peak_gb": gb(g.tf_peak)} for g in self.gpus],
+                "gpu_status": self.gpu_status}
 
     def __str__(self) -> str:
         return self.line()
@@ -110,6 +123,19 @@ def _tf_allocator(gpus: list[GPUInfo]) -> None:
             pass
 
 
+def peak_rss() -> int | None:
+    """The most RAM this process has held so far (getrusage's ru_maxrss; None where the platform
+    has no ``resource`` module, i.e. Windows). In a notebook kernel that is the notebook's peak."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)  # bytes on macOS, KB on Linux
+
+
 def snapshot() -> Snapshot:
     """RAM of this process and the system, VRAM per GPU; never raises for a missing GPU."""
     vm = psutil.virtual_memory()
@@ -122,6 +148,7 @@ def snapshot() -> Snapshot:
         ram_total=int(vm.total),
         gpus=gpus,
         gpu_status=status,
+        rss_peak=peak_rss(),
     )
 
 

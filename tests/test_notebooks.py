@@ -51,6 +51,17 @@ def test_executed_notebooks_show_a_resource_line_at_start_and_end(smoke_run):
     assert text.count("RAM: process") >= 2
 
 
+def test_every_notebook_records_its_memory_at_the_end(results):
+    import psutil
+
+    total = psutil.virtual_memory().total / 1024**3
+    for name in sorted(p.stem for p in (config.project_root() / "notebooks").glob("*.ipynb")):
+        r = results[name]["resources"]
+        # a kernel with numpy, scipy and matplotlib loaded holds over 50 MB; its peak is at least now
+        assert 0.05 < r["rss_gb"] <= r["rss_peak_gb"] < total, name
+        assert r["ram_total_gb"] == pytest.approx(total, abs=1e-3) and r["gpu_status"], name
+
+
 def test_02_records_densities(results):
     r = results["02_latent_number_density"]
     cfg = config.load("smoke")

@@ -51,6 +51,28 @@ def test_tsne_opentsne_and_sklearn_paths():
         projections.tsne(z, method="umap")
 
 
+def test_embedding_kl_matches_dense_formula_and_ranks_embeddings():
+    from openTSNE import affinity
+
+    rng = np.random.default_rng(6)
+    x = np.concatenate([c + rng.standard_normal((100, 8)) for c in rng.normal(0, 6, (3, 8))])
+    good = projections.tsne(x, perplexity=15, n_iter=300, seed=0).embedding
+    bad = rng.standard_normal((300, 2))
+    # dense reference: the full Q matrix, the same exact-neighbour P
+    p = affinity.PerplexityBasedNN(x, perplexity=15, method="exact", random_state=0).P.toarray()
+    d2 = ((good[:, None].astype(np.float64) - good[None]) ** 2).sum(-1)
+    w = 1.0 / (1.0 + d2)
+    np.fill_diagonal(w, 0.0)
+    q = w / w.sum()
+    m = p > 0
+    dense = float((p[m] * np.log(p[m] / q[m])).sum())
+    ours = projections.embedding_kl(x, good, perplexity=15, chunk=64)
+    assert ours == pytest.approx(dense, rel=1e-6)
+    assert 0 < ours < projections.embedding_kl(x, bad, perplexity=15)
+    with pytest.raises(ValueError, match=r"y of shape \(n, 2\)"):
+        projections.embedding_kl(x, good[:10])
+
+
 def test_tsne_series_subsets_and_pca_inputs():
     z = np.random.default_rng(4).standard_normal((400, 12)).astype(np.float32)
     runs = projections.tsne_series(z, sizes=(100, 300), pca_components=(2, 4), n_pca=200,

@@ -23,6 +23,21 @@ def test_snapshot_without_nvml_reports_no_gpu(monkeypatch):
     assert line.startswith("RAM: process ") and "no GPU" in line
 
 
+def test_peak_rss_follows_a_large_allocation():
+    before = resources.peak_rss()
+    rss = psutil.Process().memory_info().rss
+    assert before >= rss * 0.99
+    # enough to lift the peak by at least 300 MB above the old one, every page written
+    block = np.ones((before - rss + 400 * 1024**2) // 8)
+    during = psutil.Process().memory_info().rss
+    del block
+    after = resources.peak_rss()
+    assert after >= during * 0.99 and after - before > 300 * 1024**2
+    snap = resources.snapshot()
+    assert snap.rss_peak >= after and "(peak " in snap.line()
+    assert snap.summary()["rss_peak_gb"] == pytest.approx(snap.rss_peak / 1024**3, abs=1e-3)
+
+
 def test_snapshot_on_this_machine_never_raises():
     snap = resources.snapshot()
     assert isinstance(snap.line(), str) and snap.as_dict()["ram_total"] > 0

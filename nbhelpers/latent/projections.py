@@ -102,6 +102,33 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
     return TSNEResult(out.astype(np.float32), len(idx), label, time.perf_counter() - t0, kl, method)
 
 
+def embedding_kl(x: np.ndarray, y: np.ndarray, perplexity: float = 30.0, n_jobs: int = -1,
+                 chunk: int = 2_000) -> float:
+    """KL(P || Q) of embedding ``y`` of points ``x``, computed the same way for any t-SNE.
+
+    Each library reports its own KL from its own approximations (approximate neighbours, FFT or
+    Barnes-Hut sums), so the reported values are not comparable. Here P comes from exact
+    nearest neighbours (openTSNE's perplexity affinities, ``method="exact"``) and Q's
+    normalisation sums all n^2 pairs exactly, in row chunks (memory ``chunk`` x n)."""
+    from openTSNE import affinity
+
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.ndim != 2 or y.shape != (len(x), 2):
+        raise ValueError(f"expected x of shape (n, d) and y of shape (n, 2), found {x.shape} and {y.shape}")
+    jobs = os.cpu_count() if n_jobs == -1 else n_jobs
+    p = affinity.PerplexityBasedNN(x, perplexity=perplexity, method="exact", n_jobs=jobs,
+                                   random_state=0, verbose=False).P.tocoo()
+    sq = (y ** 2).sum(axis=1)
+    z = -float(len(y))  # the diagonal terms, 1 / (1 + 0), are not pairs
+    for s in range(0, len(y), chunk):
+        d2 = np.maximum(sq[s:s + chunk, None] + sq[None, :] - 2.0 * y[s:s + chunk] @ y.T, 0.0)
+        z += float((1.0 / (1.0 + d2)).sum())
+    q = 1.0 / (1.0 + ((y[p.row] - y[p.col]) ** 2).sum(axis=1)) / z
+    keep = p.data > 0
+    return float((p.data[keep] * np.log(p.data[keep] / q[keep])).sum())
+
+
 def tsne_series(z: np.ndarray, sizes=(), pca_components=(), n_pca: int | None = None,
                 progress: bool = True, **kwargs) -> list[TSNEResult]:
     """t-SNE of raw z at each size in ``sizes``, then of the leading k PCA components (k in
