@@ -7,6 +7,7 @@ scored by ``projections.embedding_kl`` (exact-neighbour P, exact Q normalisation
 "comparable KL" of the comparison. The load average before and after says how quiet it was.
 
     .venv/bin/python benchmarks/bench_tsne.py --n 20000 --big 165000
+    .venv/bin/python benchmarks/bench_tsne.py --n 20000 --big 0 --variants --out tsne_variants
     .venv/bin/python benchmarks/bench_tsne.py --n 80000 --big 0 --out tsne_80k
 
 The points: a mixture of 40 elongated Gaussian clusters in 256 dimensions (filament-like), so that
@@ -31,6 +32,16 @@ def points(n: int, d: int = 256, clusters: int = 40, seed: int = 0) -> np.ndarra
     return (centers[label] + t * dirs[label] + rng.normal(0, 1, (n, d))).astype(np.float32)
 
 
+# (label, openTSNE options for n points, total iterations): each is faster than the default path
+VARIANTS = [
+    ("coarser FFT grid (ints_in_interval=2)", lambda n: {"ints_in_interval": 2}, 1000),
+    ("2 interpolation points per interval", lambda n: {"n_interpolation_points": 2}, 1000),
+    ("750 iterations (openTSNE's own default)", lambda n: {}, 750),
+    ("500 iterations", lambda n: {}, 500),
+    ("scikit-learn's learning rate, n / 48", lambda n: {"learning_rate": max(n / 48, 50)}, 1000),
+]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=20_000)
@@ -38,6 +49,9 @@ def main(argv=None):
     ap.add_argument("--iter", type=int, default=1000)
     ap.add_argument("--perplexity", type=float, default=30.0)
     ap.add_argument("--out", default="tsne", help="results/<out>.json")
+    ap.add_argument("--variants", action="store_true",
+                    help="also time openTSNE settings that trade accuracy for speed, each scored "
+                         "with the same exact KL")
     args = ap.parse_args(argv)
     import os
 
@@ -56,6 +70,14 @@ def main(argv=None):
               "opentsne_kl_reported": round(ours.kl, 4), "sklearn_kl_reported": round(theirs.kl, 4),
               "opentsne_kl_exact": round(embedding_kl(x, ours.embedding, args.perplexity), 4),
               "sklearn_kl_exact": round(embedding_kl(x, theirs.embedding, args.perplexity), 4)}
+    if args.variants:
+        result["variants"] = []
+        for label, opts, n_iter in VARIANTS:
+            v = tsne(z, args.n, method="opentsne", **{**kw, "n_iter": n_iter},
+                     opentsne_options=opts(args.n))
+            result["variants"].append({"variant": label, "seconds": round(v.seconds, 1),
+                                       "speedup_vs_sklearn": round(theirs.seconds / v.seconds, 2),
+                                       "kl_exact": round(embedding_kl(x, v.embedding, args.perplexity), 4)})
     if args.big:
         big = tsne(z, args.big, method="opentsne", **kw)
         result.update({"big_n": args.big, "big_opentsne_s": round(big.seconds, 1),

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nbhelpers.data import images
+from nbhelpers.data import Dataset, images
 from nbhelpers.data.images import ImageBatches
 
 
@@ -79,6 +79,8 @@ def test_read_rows_equals_indexing_and_keeps_pages_out_of_rss(tmp_path):
     mm = images.open_cache(tmp_path / "big.npy")
     idx = np.array([5, 0, 2999, 17, 17])
     np.testing.assert_array_equal(images.read_rows(mm, idx), arr[idx])
+    ds = Dataset(mm, tmp_path / "big.npy", "test")
+    np.testing.assert_array_equal(ds.take(idx), arr[idx])
     proc = psutil.Process()
     before = proc.memory_info().rss
     b = ImageBatches(mm, batch_size=256, shuffle=True)

@@ -51,6 +51,16 @@ def test_tsne_opentsne_and_sklearn_paths():
         projections.tsne(z, method="umap")
 
 
+def test_opentsne_options_reach_opentsne():
+    z = np.random.default_rng(7).standard_normal((300, 6))
+    wide = projections.tsne(z, n_iter=500, seed=0).embedding
+    # a learning rate of 1 instead of openTSNE's n / 12, then n, leaves a much smaller embedding
+    narrow = projections.tsne(z, n_iter=500, seed=0, opentsne_options={"learning_rate": 1.0}).embedding
+    assert np.ptp(narrow, axis=0).max() < 0.5 * np.ptp(wide, axis=0).max()
+    with pytest.raises(TypeError):
+        projections.tsne(z, n_iter=10, opentsne_options={"no_such_option": 1})
+
+
 def test_embedding_kl_matches_dense_formula_and_ranks_embeddings():
     from openTSNE import affinity
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import config
 from ..store import NpyWriter, RunDir, atomic_path, atomic_write_json, read_json
-from .images import ImageBatches, open_cache, split_indices, to_float32
+from .images import ImageBatches, open_cache, read_rows, split_indices, to_float32
 from .synthfaces import FACTORS, draw_factors, make_faces, render_blocks
 
 
@@ -34,6 +34,11 @@ class Dataset:
     @property
     def shape(self) -> tuple[int, ...]:
         return tuple(self.images.shape)
+
+    def take(self, indices) -> np.ndarray:
+        """The images at ``indices`` as a uint8 array, read without leaving the cache's pages in
+        this process' RSS (``images.read_rows``)."""
+        return read_rows(self.images, indices)
 
 
 def synthetic_cache(cache_dir: str | os.PathLike, n: int, size: int, seed: int = 0,

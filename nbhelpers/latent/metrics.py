@@ -33,7 +33,11 @@ class PixelPCA:
     @staticmethod
     def _flat(images) -> np.ndarray:
         x = np.asarray(images)
-        x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+        if x.dtype == np.uint8:
+            x = x.astype(np.float32)
+            x /= 255.0  # in place: one float32 copy, not two
+        else:
+            x = x.astype(np.float32, copy=False)
         return x.reshape(len(x), -1)
 
     def fit(self, images) -> PixelPCA:
@@ -42,8 +46,13 @@ class PixelPCA:
         self.pca_ = PCA(k, whiten=True, svd_solver="randomized", random_state=self.seed).fit(x)
         return self
 
-    def transform(self, images) -> np.ndarray:
-        return self.pca_.transform(self._flat(images)).astype(np.float64)
+    def transform(self, images, batch_size: int = 1024) -> np.ndarray:
+        """Features (n, k) as float64, computed ``batch_size`` images at a time, so that memory
+        holds one batch of float32 pixels (113 MB at 96x96), never all of them."""
+        out = np.empty((len(images), self.pca_.n_components_), np.float64)
+        for s in range(0, len(images), batch_size):
+            out[s:s + batch_size] = self.pca_.transform(self._flat(images[s:s + batch_size]))
+        return out
 
 
 def _kth_radii(x: np.ndarray, k: int) -> np.ndarray:
@@ -98,10 +107,16 @@ class Realism:
                 "frechet": round(self.frechet, 3)}
 
 
+def realism_features(real: np.ndarray, fake: np.ndarray, k: int = 5) -> Realism:
+    """Precision, recall and Frechet distance of two feature sets (``PixelPCA.transform``)."""
+    p, rc = precision_recall(real, fake, k)
+    return Realism(p, rc, frechet_distance(real, fake))
+
+
 def realism(features: PixelPCA, real_images, fake_images, k: int = 5) -> Realism:
-    r, f = features.transform(real_images), features.transform(fake_images)
-    p, rc = precision_recall(r, f, k)
-    return Realism(p, rc, frechet_distance(r, f))
+    """Realism of images; when the same real set is compared with many fake sets, transform it
+    once and call ``realism_features`` instead."""
+    return realism_features(features.transform(real_images), features.transform(fake_images), k)
 
 
 def format_table(table: dict) -> str:

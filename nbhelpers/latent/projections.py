@@ -70,8 +70,13 @@ def subset(n_total: int, n: int | None, seed: int = 0) -> np.ndarray:
 def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
          perplexity: float = 30.0, early_exaggeration: float = 12.0, n_iter: int = 750,
          exaggeration_iter: int = 250, method: str = "opentsne", seed: int = 0,
-         n_jobs: int = -1, pca: LatentPCA | None = None) -> TSNEResult:
-    """t-SNE of a random subset of ``n`` z-points, raw or their leading ``pca_components``."""
+         n_jobs: int = -1, pca: LatentPCA | None = None,
+         opentsne_options: dict | None = None) -> TSNEResult:
+    """t-SNE of a random subset of ``n`` z-points, raw or their leading ``pca_components``.
+
+    ``opentsne_options`` go to ``openTSNE.TSNE`` as they are (e.g. ``learning_rate``,
+    ``ints_in_interval``); ``benchmarks/bench_tsne.py --variants`` uses them to show what faster
+    settings cost in KL divergence."""
     if method not in ("opentsne", "sklearn"):
         raise ValueError(f"method must be 'opentsne' or 'sklearn', found {method!r}")
     idx = subset(len(z), n, seed)
@@ -90,7 +95,7 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
         emb = openTSNE.TSNE(perplexity=perplexity, early_exaggeration=early_exaggeration,
                             early_exaggeration_iter=ee_iter, n_iter=n_iter - ee_iter,
                             initialization="pca", negative_gradient_method="fft", n_jobs=jobs,
-                            random_state=seed).fit(x)
+                            random_state=seed, **(opentsne_options or {})).fit(x)
         out, kl = np.asarray(emb), float(emb.kl_divergence)
     else:
         from sklearn.manifold import TSNE
