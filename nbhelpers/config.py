@@ -67,6 +67,7 @@ class Profile:
     # generation (notebook 06)
     n_generate: int = 2_000
     gmm_components: int = 10
+    gmm_max_points: int = 50_000  # the GMM is fitted on at most this many z-points (random subset)
     confine_sigma: float = 2.0
     realism_k: int = 5
 
@@ -153,6 +154,9 @@ def _check(p: Profile) -> list[str]:
                  "gmm_components", "realism_k"):
         if getattr(p, name) < 1:
             errors.append(f"{name} must be at least 1, found {getattr(p, name)}")
+    if p.gmm_max_points < p.gmm_components:
+        errors.append(f"gmm_max_points must be at least gmm_components ({p.gmm_components}), "
+                      f"found {p.gmm_max_points}")
     if p.n_images is not None and p.n_images < 16:
         errors.append(f"n_images must be at least 16 (or None for all), found {p.n_images}")
     if not 0.0 < p.val_fraction < 0.5:

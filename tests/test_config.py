@@ -48,8 +48,9 @@ def test_unknown_override_lists_allowed_names():
 
 def test_all_problems_reported_at_once():
     with pytest.raises(ConfigError) as err:
-        config.load("smoke", z_dim=0, image_size=30)
+        config.load("smoke", z_dim=0, image_size=30, gmm_max_points=2)
     assert "z_dim" in str(err.value) and "image_size" in str(err.value)
+    assert "gmm_max_points must be at least gmm_components (3), found 2" in str(err.value)
 
 
 def test_cli_strings_are_coerced():

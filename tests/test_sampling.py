@@ -63,6 +63,18 @@ def test_gaussian_mixture_recovers_two_clusters():
     assert np.abs(x[:, 0]).mean() == pytest.approx(4.0, abs=0.1)
 
 
+def test_gaussian_mixture_on_a_subset_recovers_the_same_clusters():
+    rng = np.random.default_rng(7)
+    data = np.concatenate([rng.normal(-4, 1, (30_000, 2)), rng.normal(4, 1, (10_000, 2))])
+    full = sampling.GaussianMixtureSampler(k=2, max_points=None).fit(data).gmm_
+    sub = sampling.GaussianMixtureSampler(k=2, max_points=2_000).fit(data).gmm_
+    order_f, order_s = np.argsort(full.means_[:, 0]), np.argsort(sub.means_[:, 0])
+    np.testing.assert_allclose(sub.means_[order_s], full.means_[order_f], atol=0.1)
+    np.testing.assert_allclose(sub.weights_[order_s], [0.75, 0.25], atol=0.03)
+    with pytest.raises(ValueError, match="at least the number of components"):
+        sampling.GaussianMixtureSampler(k=10, max_points=5)
+
+
 def test_samples_repeat_for_a_seed(z):
     data, _ = z
     for s in sampling.fit_all(sampling.standard_set(gmm_components=2), data).values():

@@ -133,16 +133,26 @@ class ConfinedNormal(MultivariateNormal):
 
 
 class GaussianMixtureSampler(Sampler):
-    """A mixture of ``k`` full-covariance Gaussians (scikit-learn), as in the RAE paper."""
+    """A mixture of ``k`` full-covariance Gaussians (scikit-learn), as in the RAE paper.
+
+    Fitted on at most ``max_points`` randomly chosen z-points (None: all). At CelebA size (146k x
+    256) a fit on all points is the slowest step of notebook 06 on 2 cores; BENCHMARKS.md gives
+    the time and held-out likelihood of both."""
 
     name = "gmm"
 
-    def __init__(self, k: int = 10, seed: int = 0):
-        self.k, self.seed = k, seed
+    def __init__(self, k: int = 10, seed: int = 0, max_points: int | None = 50_000):
+        if max_points is not None and max_points < k:
+            raise ValueError(f"max_points must be at least the number of components ({k}), "
+                             f"found {max_points}")
+        self.k, self.seed, self.max_points = k, seed, max_points
 
     def _fit(self, z):
         from sklearn.mixture import GaussianMixture
 
+        if self.max_points is not None and len(z) > self.max_points:
+            rng = np.random.default_rng(self.seed)
+            z = z[np.sort(rng.choice(len(z), self.max_points, replace=False))]
         self.gmm_ = GaussianMixture(self.k, covariance_type="full", reg_covar=1e-5,
                                     random_state=self.seed).fit(z)
 
@@ -152,11 +162,12 @@ class GaussianMixtureSampler(Sampler):
         return x[rng.permutation(n)]  # sklearn returns them grouped by component
 
 
-def standard_set(n_sigma: float = 2.0, gmm_components: int = 10, seed: int = 0) -> dict[str, Sampler]:
+def standard_set(n_sigma: float = 2.0, gmm_components: int = 10, seed: int = 0,
+                 gmm_max_points: int | None = 50_000) -> dict[str, Sampler]:
     """One sampler of each kind, unfitted, keyed by name (in the blog's order)."""
     samplers = [UniformBox(), UniformRange(), IndependentNormal(), StandardNormal(),
-                MultivariateNormal(), ConfinedNormal(n_sigma), GaussianMixtureSampler(gmm_components,
-                                                                                      seed)]
+                MultivariateNormal(), ConfinedNormal(n_sigma),
+                GaussianMixtureSampler(gmm_components, seed, gmm_max_points)]
     return {s.name: s for s in samplers}
 
 
