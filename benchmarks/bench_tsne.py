@@ -17,6 +17,7 @@ the embedding has structure to find.
 from __future__ import annotations
 
 import argparse
+import os
 
 import _common
 import numpy as np
@@ -53,16 +54,14 @@ def main(argv=None):
                     help="also time openTSNE settings that trade accuracy for speed, each scored "
                          "with the same exact KL")
     args = ap.parse_args(argv)
-    import os
-
-    from nbhelpers.latent.projections import embedding_kl, subset, tsne
+    from nbhelpers.latent.projections import embedding_kl, tsne
 
     load_before = round(os.getloadavg()[0], 2)
     z = points(max(args.n, args.big))
     kw = dict(n_iter=args.iter, perplexity=args.perplexity, seed=0)
     ours = tsne(z, args.n, method="opentsne", **kw)
     theirs = tsne(z, args.n, method="sklearn", **kw)
-    x = z[subset(len(z), args.n, 0)]
+    x = z[ours.index]  # the same rows for both: tsne draws them from the seed
     result = {"n": args.n, "dim": 256, "iterations": args.iter, "perplexity": args.perplexity,
               "load_1min_before": load_before,
               "opentsne_s": round(ours.seconds, 1), "sklearn_s": round(theirs.seconds, 1),

@@ -44,10 +44,11 @@ def end() -> str:
     from . import resources
 
     snap = resources.snapshot()
-    print(snap.line())
-    if store._ACTIVE is not None and store._ACTIVE.notebook:
+    line = snap.line()
+    print(line)
+    if store.has_active_notebook():
         record("resources", snap.summary())
-    return snap.line()
+    return line
 
 
 _SUBMODULES = ("data", "models", "latent", "plots", "resources", "runner", "widgets", "colab")

@@ -16,12 +16,15 @@ def _fig(w: float, h: float, nrows: int = 1, ncols: int = 1, **kw):
     return fig, axes
 
 
+def _as_uint8(images) -> np.ndarray:
+    images = np.asarray(images)
+    return images if images.dtype == np.uint8 else (np.clip(images, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
 def image_grid(images: np.ndarray, ncols: int = 8, title: str | None = None,
                row_labels: list[str] | None = None, scale: float = 1.1) -> Figure:
     """A grid of images (uint8 or float in [0, 1]), ``ncols`` per row."""
-    images = np.asarray(images)
-    if images.dtype != np.uint8:
-        images = (np.clip(images, 0, 1) * 255 + 0.5).astype(np.uint8)
+    images = _as_uint8(images)
     n = len(images)
     nrows = int(np.ceil(n / ncols))
     fig, axes = _fig(ncols * scale, nrows * scale + (0.3 if title else 0), nrows, ncols,
@@ -64,8 +67,7 @@ def training_curves(history: dict[str, list[float]], title: str = "training",
 def reconstructions(originals: np.ndarray, reconstructed: np.ndarray,
                     title: str = "held-out faces (top) and reconstructions (bottom)") -> Figure:
     n = len(originals)
-    pairs = np.concatenate([np.asarray(originals, np.float32) / (255.0 if np.asarray(
-        originals).dtype == np.uint8 else 1.0), np.asarray(reconstructed, np.float32)])
+    pairs = np.concatenate([_as_uint8(originals), _as_uint8(reconstructed)])
     return image_grid(pairs, ncols=n, title=title, row_labels=["original", "decoded"])
 
 

@@ -311,6 +311,11 @@ def open_run(path: str | os.PathLike, notebook: str | None = None) -> RunDir:
     return _ACTIVE
 
 
+def has_active_notebook() -> bool:
+    """Whether a run is open for a named notebook, i.e. whether ``record`` has a target."""
+    return _ACTIVE is not None and bool(_ACTIVE.notebook)
+
+
 def active_run() -> RunDir:
     if _ACTIVE is None:
         raise ArtifactError("no run is open: call nbhelpers.begin(...) or store.open_run(...)")

@@ -82,6 +82,7 @@ def face_explorer(decoder, pca, n_axes: int = 5, span: float = 3.0):
     Without a frontend: a static strip of walks along the first three axes."""
     from . import plots
     from .latent import generation
+    from .models.autoencoder import decode
 
     if not has_frontend():
         return plots.image_rows(generation.pca_walks(decoder, pca, range(min(3, n_axes))),
@@ -98,7 +99,7 @@ def face_explorer(decoder, pca, n_axes: int = 5, span: float = 3.0):
         z = pca.mean_ + sum(s.value * sd[i] * pca.pca_.components_[i] for i, s in enumerate(sliders))
         with out:
             clear_output(wait=True)
-            display(plots.image_grid(generation.decode(decoder, z[None, :]), ncols=1, scale=3))
+            display(plots.image_grid(decode(decoder, z[None, :]), ncols=1, scale=3))
 
     for s in sliders:
         s.observe(draw, names="value")

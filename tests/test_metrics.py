@@ -62,22 +62,3 @@ def test_pixel_pca_transform_in_batches_equals_one_pass():
     np.testing.assert_allclose(batched, whole, rtol=1e-5, atol=1e-5)
     # floats in [0, 1] give the same features as the uint8 images they came from
     np.testing.assert_allclose(f.transform(images / 255.0), batched, atol=1e-4)
-
-
-def test_batched_uint8_decode_and_reconstruct_match_the_model():
-    from nbhelpers.latent import generation
-    from nbhelpers.models import build_autoencoder, parts
-
-    ae = build_autoencoder((16, 16, 3), z_dim=8, filters=(4, 8))
-    _, decoder = parts(ae)
-    z = np.random.default_rng(9).standard_normal((37, 8)).astype(np.float32)
-    expected = np.clip(decoder.predict(z, verbose=0), 0, 1) * 255
-    out = generation.decode(decoder, z, batch_size=10)  # 4 batches, the last one short
-    assert out.dtype == np.uint8 and out.shape == (37, 16, 16, 3)
-    assert np.abs(out.astype(float) - expected).max() <= 0.5 + 1e-3
-    images = np.random.default_rng(10).integers(0, 256, (23, 16, 16, 3), dtype=np.uint8)
-    rec = generation.reconstruct(ae, images, batch_size=8)
-    expected = np.clip(ae.predict(images / 255.0, verbose=0), 0, 1) * 255
-    assert np.abs(rec.astype(float) - expected).max() <= 0.5 + 1e-3
-    with pytest.raises(ValueError, match="empty"):
-        generation.decode(decoder, z[:0])

@@ -90,6 +90,8 @@ def test_tsne_series_subsets_and_pca_inputs():
     assert [(r.n, r.input) for r in runs] == [(100, "raw z"), (300, "raw z"), (200, "PCA 2"),
                                               (200, "PCA 4")]
     assert all(set(r.record()) == {"n", "input", "seconds", "kl", "method"} for r in runs)
+    for r in runs:  # each run says which rows of z it embedded
+        assert len(r.index) == r.n and len(np.unique(r.index)) == r.n and r.index.max() < len(z)
 
 
 def test_plane_zoom_windows():

@@ -1,45 +1,18 @@
 """Faces from drawn latent vectors: decode per sampler, measure realism, attribute arithmetic.
 
-Decoded and reconstructed faces are made one batch at a time and kept as uint8 (a quarter of
-float32); the real reference set is turned into features once; features are computed batch by
-batch; only a few previews per sampler are kept. Measured on the celeba plan (16,277 held-out
-faces, 5,000 per sampler), this brought notebook 06's peak RSS from 14.5 GB, more than Colab has,
-to the figure in the README.
+Decoded and reconstructed faces come one batch at a time as uint8 (``models.decode`` and
+``models.reconstruct``, a quarter of float32); the real reference set is turned into features
+once; features are computed batch by batch; only a few previews per sampler are kept. Measured on
+the celeba plan (16,277 held-out faces, 5,000 per sampler), this brought notebook 06's peak RSS
+from 14.5 GB, more than Colab has, to the figure in the README.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..models.autoencoder import decode
 from . import metrics, sampling
-
-
-def _to_uint8(x: np.ndarray) -> np.ndarray:
-    return (np.clip(np.asarray(x), 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
-
-
-def _batched_uint8(model, inputs, batch_size: int, prepare) -> np.ndarray:
-    """``model`` applied to ``inputs`` one batch at a time, each output batch stored as uint8."""
-    if len(inputs) == 0:
-        raise ValueError("expected at least one input, found an empty array")
-    out = None
-    for s in range(0, len(inputs), batch_size):
-        y = _to_uint8(model.predict_on_batch(prepare(inputs[s:s + batch_size])))
-        if out is None:
-            out = np.empty((len(inputs),) + y.shape[1:], np.uint8)
-        out[s:s + len(y)] = y
-    return out
-
-
-def decode(decoder, z: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """uint8 images decoded from ``z``, one batch at a time."""
-    return _batched_uint8(decoder, z, batch_size, lambda b: np.asarray(b, np.float32))
-
-
-def reconstruct(model, images, batch_size: int = 256) -> np.ndarray:
-    """uint8 reconstructions of uint8 ``images`` through a whole AE or VAE, one batch at a time
-    (``models.reconstruct`` returns float32 and is meant for a few faces in a figure)."""
-    return _batched_uint8(model, images, batch_size, lambda b: np.asarray(b, np.float32) / 255.0)
 
 
 def evaluate_images(features: metrics.PixelPCA, real_features: np.ndarray, images, k: int = 5) -> dict:

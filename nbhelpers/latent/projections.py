@@ -54,6 +54,7 @@ class TSNEResult:
     seconds: float
     kl: float
     method: str
+    index: np.ndarray | None = None  # the rows of z that were embedded
 
     def record(self) -> dict:
         return {"n": self.n, "input": self.input, "seconds": round(self.seconds, 2),
@@ -104,7 +105,8 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
                      init="pca", random_state=seed, n_jobs=jobs)
         out = model.fit_transform(x)
         kl = float(model.kl_divergence_)
-    return TSNEResult(out.astype(np.float32), len(idx), label, time.perf_counter() - t0, kl, method)
+    return TSNEResult(out.astype(np.float32), len(idx), label, time.perf_counter() - t0, kl, method,
+                      idx)
 
 
 def embedding_kl(x: np.ndarray, y: np.ndarray, perplexity: float = 30.0, n_jobs: int = -1,

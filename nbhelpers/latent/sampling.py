@@ -150,9 +150,9 @@ class GaussianMixtureSampler(Sampler):
     def _fit(self, z):
         from sklearn.mixture import GaussianMixture
 
-        if self.max_points is not None and len(z) > self.max_points:
-            rng = np.random.default_rng(self.seed)
-            z = z[np.sort(rng.choice(len(z), self.max_points, replace=False))]
+        from .projections import subset
+
+        z = z[subset(len(z), self.max_points, self.seed)]
         self.gmm_ = GaussianMixture(self.k, covariance_type="full", reg_covar=1e-5,
                                     random_state=self.seed).fit(z)
 

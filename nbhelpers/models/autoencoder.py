@@ -33,17 +33,35 @@ def parts(model: keras.Model) -> tuple[keras.Model, keras.Model]:
     return model.get_layer("encoder"), model.get_layer("decoder")
 
 
-def reconstruct(model: keras.Model, images, batch_size: int = 128):
-    """Reconstructions (float32 in [0, 1]) of uint8 or float images through a whole AE/VAE."""
+def _predict_uint8(model: keras.Model, inputs, batch_size: int, prepare):
+    """``model`` applied to ``inputs`` one batch at a time, each output batch stored as uint8, so
+    memory holds a quarter of a float32 result and one float32 batch, never all of it."""
     import numpy as np
 
-    x = np.asarray(images)
-    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-    return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    if len(inputs) == 0:
+        raise ValueError("expected at least one input, found an empty array")
+    out = None
+    for s in range(0, len(inputs), batch_size):
+        y = np.clip(np.asarray(model.predict_on_batch(prepare(inputs[s:s + batch_size]))), 0.0, 1.0)
+        if out is None:
+            out = np.empty((len(inputs),) + y.shape[1:], np.uint8)
+        out[s:s + len(y)] = (y * 255.0 + 0.5).astype(np.uint8)
+    return out
+
+
+def reconstruct(model: keras.Model, images, batch_size: int = 256):
+    """uint8 reconstructions of uint8 (or [0, 1] float) images through a whole AE or VAE."""
+    import numpy as np
+
+    def prepare(b):
+        b = np.asarray(b)
+        return b.astype(np.float32) / 255.0 if b.dtype == np.uint8 else b.astype(np.float32)
+
+    return _predict_uint8(model, images, batch_size, prepare)
 
 
 def decode(decoder: keras.Model, z, batch_size: int = 256):
-    """Images (float32 in [0, 1]) decoded from latent vectors ``z`` (n, z_dim)."""
+    """uint8 images decoded from latent vectors ``z`` (n, z_dim)."""
     import numpy as np
 
-    return np.asarray(decoder.predict(np.asarray(z, np.float32), batch_size=batch_size, verbose=0))
+    return _predict_uint8(decoder, z, batch_size, lambda b: np.asarray(b, np.float32))
