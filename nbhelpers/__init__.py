@@ -26,11 +26,20 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
 
     widgets.enable_figure_display()
     cfg = config.load(profile, data=data, **{**(overrides or {}), **more})
+    seed_everything(cfg.seed)
     run = store.open_run(run_dir or config.default_run_dir(profile), notebook)
     resources.enable_gpu_memory_growth()
     print(f"{notebook}: profile {cfg.name}, run directory {run.path}")
     print(resources.snapshot().line())
     return cfg, run
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's ``random``, numpy's global generator and Keras (its backend's generator, and
+    so the models' initial weights) from one number, so that two runs with one seed agree."""
+    import keras
+
+    keras.utils.set_random_seed(int(seed))
 
 
 def record_all(values: dict) -> dict:
