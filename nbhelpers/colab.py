@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .data.celeba import check_zip_members
-from .store import atomic_path
+from .core.files import atomic_path
 
 SYNC_DEFAULT = ("models", "latent", "figures", "notebooks", "results.json", "manifest.json",
                 "data.json", "timings.json", "report.html")

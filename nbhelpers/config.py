@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
-PROFILES = ("smoke", "default", "celeba")
-DATA_SOURCES = ("synthetic", "celeba")
-FACTOR_DISTRIBUTIONS = ("normal", "uniform")
-LOSSES = ("bce", "mse")
-ACTIVATIONS = ("relu", "leaky_relu", "selu")
+from .core.choices import (
+    ACTIVATIONS,
+    DATA_SOURCES,
+    FACTOR_DISTRIBUTIONS,
+    LOSSES,
+    PROFILES,
+    SPLITS,
+    size_error,
+)
 
 
 class ConfigError(ValueError):
@@ -76,9 +82,6 @@ class Profile:
     def image_shape(self) -> tuple[int, int, int]:
         return (self.image_size, self.image_size, 3)
 
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
 
 _BASE = {
     "smoke": dict(
@@ -97,48 +100,69 @@ _BASE = {
 FIELDS = {f.name: f for f in dataclasses.fields(Profile)}
 
 
-def _coerce(name: str, value, current):
-    """Bring a CLI string or papermill value to the field's type; raise ConfigError if impossible."""
-    if value is None:
-        return None
-    target = type(current) if current is not None else None
-    if name in ("n_images",) and value in ("none", "None", "all"):
-        return None
-    try:
-        if isinstance(current, bool) or name in ("batch_norm", "mixed_precision",
-                                                 "vae_compare_without_dense"):
-            if isinstance(value, str):
-                if value.lower() in ("1", "true", "yes", "on"):
-                    return True
-                if value.lower() in ("0", "false", "no", "off"):
-                    return False
-                raise ValueError(value)
+TYPES = typing.get_type_hints(Profile)
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+_NONE = ("none", "null", "all")
+
+
+def _base_type(hint) -> tuple[type, bool]:
+    """(the type, whether None is allowed) of a field's annotation, e.g. ``int | None``."""
+    args = typing.get_args(hint)
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0], True
+    return hint, False
+
+
+def _to(kind: type, value):
+    """One value to ``kind`` (bool, int, float, str); ValueError when it does not fit."""
+    if kind is bool:
+        if isinstance(value, str):
+            if value.lower() in _TRUE:
+                return True
+            if value.lower() in _FALSE:
+                return False
+            raise ValueError(value)
+        if value in (0, 1):
             return bool(value)
-        if isinstance(current, tuple):
+        raise ValueError(value)
+    if kind is int:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError(value)
+        return int(float(value)) if isinstance(value, str) and "e" in value.lower() else int(value)
+    if kind is float:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        return float(value)
+    return str(value)
+
+
+def _coerce(name: str, value):
+    """Bring a CLI string or papermill value to the field's declared type (``TYPES``), so every
+    field of one type is read by one rule; raise ConfigError naming the field when impossible."""
+    kind, optional = _base_type(TYPES[name])
+    if value is None or (optional and isinstance(value, str) and value.lower() in _NONE):
+        if optional:
+            return None
+        raise ConfigError(f"parameter {name!r}: expected {kind.__name__}, found None")
+    try:
+        if typing.get_origin(kind) is tuple:
+            elem = typing.get_args(kind)[0]
             items = value.split(",") if isinstance(value, str) else list(value)
-            elem = type(current[0]) if current else float
-            return tuple(elem(str(v).strip()) if elem is not str else str(v) for v in items)
-        if name == "n_images":
-            return int(value)
-        if target in (int, float):
-            if target is int and isinstance(value, float) and not value.is_integer():
-                raise ValueError(value)
-            return target(value)
-        return value if not isinstance(value, str) else str(value)
+            return tuple(_to(elem, v.strip() if isinstance(v, str) else v) for v in items)
+        return _to(kind, value)
     except (TypeError, ValueError):
-        kind = type(current).__name__ if current is not None else "a value"
-        raise ConfigError(f"parameter {name!r}: expected {kind}, found {value!r}") from None
+        name_of = getattr(kind, "__name__", str(kind))
+        raise ConfigError(f"parameter {name!r}: expected {name_of}"
+                          f"{' or None' if optional else ''}, found {value!r}") from None
 
 
 def _check(p: Profile) -> list[str]:
     errors = []
     if p.data_source not in DATA_SOURCES:
         errors.append(f"data_source must be one of {DATA_SOURCES}, found {p.data_source!r}")
-    if p.image_size < 16 or p.image_size % 16:
-        errors.append(
-            f"image_size must be a positive multiple of 16 (the encoder halves it four times), "
-            f"e.g. 32, 64 or 96; found {p.image_size}"
-        )
+    if (msg := size_error(p.image_size)) is not None:
+        errors.append(f"image_size: {msg}")
     if p.z_dim < 2:
         errors.append(f"z_dim must be at least 2, found {p.z_dim}")
     if p.factor_distribution not in FACTOR_DISTRIBUTIONS:
@@ -148,8 +172,8 @@ def _check(p: Profile) -> list[str]:
         errors.append(f"loss must be one of {LOSSES}, found {p.loss!r}")
     if p.activation not in ACTIVATIONS:
         errors.append(f"activation must be one of {ACTIVATIONS}, found {p.activation!r}")
-    if p.split not in ("train", "val", "test", "all"):
-        errors.append(f"split must be one of ('train', 'val', 'test', 'all'), found {p.split!r}")
+    if p.split not in SPLITS:
+        errors.append(f"split must be one of {SPLITS}, found {p.split!r}")
     for name in ("epochs", "vae_epochs", "batch_size", "tsne_iter", "n_generate",
                  "gmm_components", "realism_k"):
         if getattr(p, name) < 1:
@@ -192,9 +216,8 @@ def load(profile: str = "default", data: str | os.PathLike | None = None, **over
         raise ConfigError(
             f"unknown parameter(s) {unknown}; allowed: {', '.join(sorted(set(FIELDS) - {'name'}))}"
         )
-    defaults = Profile(name=profile, **values)
     for key, value in overrides.items():
-        values[key] = _coerce(key, value, getattr(defaults, key))
+        values[key] = _coerce(key, value)
     prof = Profile(name=profile, **values)
     errors = _check(prof)
     if errors:

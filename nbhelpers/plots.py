@@ -1,5 +1,9 @@
 """Every figure of the series. Each function takes results and returns a matplotlib Figure.
 
+Plots draw what they are given and compute nothing but layout: ellipses, density grids, fitted
+curves and the points inside a zoom square come computed from ``latent`` (through the steps), so a
+legend's share and the recorded share are one number.
+
 Figures are made with ``matplotlib.figure.Figure`` directly (not pyplot), so they are not kept
 alive by pyplot's registry; Jupyter displays a Figure that ends a cell.
 """
@@ -9,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from .core.pixels import to_uint8
+
 
 def _fig(w: float, h: float, nrows: int = 1, ncols: int = 1, **kw):
     fig = Figure(figsize=(w, h), layout="constrained")
@@ -16,15 +22,10 @@ def _fig(w: float, h: float, nrows: int = 1, ncols: int = 1, **kw):
     return fig, axes
 
 
-def _as_uint8(images) -> np.ndarray:
-    images = np.asarray(images)
-    return images if images.dtype == np.uint8 else (np.clip(images, 0, 1) * 255 + 0.5).astype(np.uint8)
-
-
 def image_grid(images: np.ndarray, ncols: int = 8, title: str | None = None,
                row_labels: list[str] | None = None, scale: float = 1.1) -> Figure:
     """A grid of images (uint8 or float in [0, 1]), ``ncols`` per row."""
-    images = _as_uint8(images)
+    images = to_uint8(images)
     n = len(images)
     nrows = int(np.ceil(n / ncols))
     fig, axes = _fig(ncols * scale, nrows * scale + (0.3 if title else 0), nrows, ncols,
@@ -67,7 +68,7 @@ def training_curves(history: dict[str, list[float]], title: str = "training",
 def reconstructions(originals: np.ndarray, reconstructed: np.ndarray,
                     title: str = "held-out faces (top) and reconstructions (bottom)") -> Figure:
     n = len(originals)
-    pairs = np.concatenate([_as_uint8(originals), _as_uint8(reconstructed)])
+    pairs = np.concatenate([to_uint8(originals), to_uint8(reconstructed)])
     return image_grid(pairs, ncols=n, title=title, row_labels=["original", "decoded"])
 
 
@@ -107,8 +108,6 @@ def axis_densities(density, highlight=None, title: str | None = None) -> Figure:
 def axis_fits(density, axes, ncols: int = 4, title: str | None = None,
               xlabel: str = "coordinate value") -> Figure:
     """Histograms of selected axes with their Gaussian fits (dashed)."""
-    from .latent.density import gaussian
-
     axes = list(np.asarray(axes).tolist())
     nrows = max(1, int(np.ceil(len(axes) / ncols)))
     fig, grid = _fig(3.2 * ncols, 2.6 * nrows, nrows, ncols, squeeze=False)
@@ -118,10 +117,8 @@ def axis_fits(density, axes, ncols: int = 4, title: str | None = None,
             continue
         j = axes[k]
         h = density.histograms_[j]
-        x = np.linspace(h.centers[0], h.centers[-1], 300)
         ax.plot(h.centers, h.counts, lw=1.2, label="data")
-        ax.plot(x, gaussian(x, density.amplitudes_[j], density.centers_[j], density.sigmas_[j]),
-                "k--", lw=1, label="Gaussian fit")
+        ax.plot(*density.fitted_curve(j), "k--", lw=1, label="Gaussian fit")
         ax.set_title(f"axis {j}: centre {density.centers_[j]:.2f}, FWHM {density.fwhm_[j]:.2f}",
                      fontsize=9)
         ax.set_xlabel(xlabel, fontsize=8)
@@ -189,24 +186,22 @@ def tsne_grid(results, ncols: int = 3) -> Figure:
     return fig
 
 
-def plane_zooms(x, i: int, j: int, half_widths=(None, 2.5, 0.5, 0.25), center=(0.0, 0.0),
-                axis_name: str = "PCA axis") -> Figure:
-    """Projection onto axes (i, j), then zoomed squares around ``center`` (half_widths; None is
-    the whole plane). The blog zooms to squares of side 5, 1 and 0.5."""
-    from .latent.projections import plane
-
-    fig, axs = _fig(4 * len(half_widths), 4, 1, len(half_widths), squeeze=False)
-    for ax, hw in zip(axs.flat, half_widths, strict=True):
-        p = plane(x, i, j, hw, center)
-        ax.scatter(p[:, 0], p[:, 1], s=point_size(max(len(p), 1)) * 2, lw=0, c="k", alpha=0.6)
-        if hw is not None:
-            ax.set_xlim(center[0] - hw, center[0] + hw)
-            ax.set_ylim(center[1] - hw, center[1] + hw)
-            ax.set_title(f"square of side {2 * hw:g}: {len(p):,} points", fontsize=9)
+def plane_zooms(panels, space: str = "PCA") -> Figure:
+    """One plane (``latent.planes.zoom_panels``): the whole plane, then zoomed squares, each
+    panel titled with its side and point count."""
+    fig, axs = _fig(4 * len(panels), 4, 1, len(panels), squeeze=False)
+    for ax, p in zip(axs.flat, panels, strict=True):
+        ax.scatter(p.points[:, 0], p.points[:, 1], s=point_size(max(p.count, 1)) * 2, lw=0, c="k",
+                   alpha=0.6)
+        if p.half_width is not None:
+            hw, (cx, cy) = p.half_width, p.center
+            ax.set_xlim(cx - hw, cx + hw)
+            ax.set_ylim(cy - hw, cy + hw)
+            ax.set_title(f"square of side {2 * hw:g}: {p.count:,} points", fontsize=9)
         else:
-            ax.set_title(f"{axis_name}s {i} and {j}: {len(p):,} points", fontsize=9)
-        ax.set_xlabel(f"{axis_name} {i}")
-        ax.set_ylabel(f"{axis_name} {j}")
+            ax.set_title(f"{space} axes {p.i} and {p.j}: {p.count:,} points", fontsize=9)
+        ax.set_xlabel(f"{space} axis {p.i}")
+        ax.set_ylabel(f"{space} axis {p.j}")
         ax.set_aspect("equal")
     return fig
 
@@ -245,69 +240,73 @@ def survivors(survivors_by_fact: dict, total: int) -> Figure:
     return fig
 
 
-def ellipse_grid(x, pairs, gridsize: int = 80, ncols: int = 4, axis_name: str = "PCA",
-                 title: str | None = None, max_points: int = 20_000) -> Figure:
-    """For each (i, j): scatter, 1-2-3 sigma confidence ellipses and KDE contours."""
-    from .latent.ellipses import ConfidenceEllipses, density_grid
+_SIGMA_COLORS = ("tab:red", "tab:orange", "gold")
 
-    pairs = list(pairs)
-    nrows = int(np.ceil(len(pairs) / ncols))
-    fig, axs = _fig(3.4 * ncols, 3.4 * nrows, nrows, ncols, squeeze=False)
-    rng = np.random.default_rng(0)
-    for ax, (i, j) in zip(axs.flat, pairs, strict=False):
-        xy = np.asarray(x)[:, [i, j]]
-        show = xy if len(xy) <= max_points else xy[rng.choice(len(xy), max_points, replace=False)]
-        ax.scatter(show[:, 0], show[:, 1], s=point_size(len(show)), lw=0, c="0.55")
-        e = ConfidenceEllipses().fit(xy)
-        for n, color in zip(e.n_sigmas, ("tab:red", "tab:orange", "gold"), strict=False):
-            o = e.outline(n)
-            ax.plot(o[:, 0], o[:, 1], color=color, lw=2, label=f"{n:g} sigma: {e.inside_[n]:.1%}")
-        g = density_grid(xy, gridsize)
-        ax.contour(g.x, g.y, g.density, levels=g.levels(), colors="navy", linewidths=0.8)
-        ax.set_xlabel(f"{axis_name} {i}", fontsize=8)
-        ax.set_ylabel(f"{axis_name} {j}", fontsize=8)
-        ax.set_title(f"({i}, {j}), rho = {e.rho_:.2f}", fontsize=9)
+
+def _ellipse_panel(ax, p, legend: bool = True) -> None:
+    """Scatter, n-sigma ellipses (legend: the share inside each) and KDE contours of one panel."""
+    ax.scatter(p.shown[:, 0], p.shown[:, 1], s=point_size(len(p.shown)), lw=0, c="0.55")
+    e = p.ellipses
+    for (n, share), color in zip(e.inside_.items(), _SIGMA_COLORS, strict=False):
+        o = e.outline(n)
+        ax.plot(o[:, 0], o[:, 1], color=color, lw=2, label=f"{n:g} sigma: {share:.1%}")
+    ax.contour(p.grid.x, p.grid.y, p.grid.density, levels=p.grid.levels, colors="navy",
+               linewidths=0.8)
+    if legend:
         ax.legend(fontsize=6, loc="upper right")
-    for ax in list(axs.flat)[len(pairs):]:
-        ax.axis("off")
+
+
+def ellipse_grid(panels, ncols: int = 4, axis_name: str = "PCA", title: str | None = None) -> Figure:
+    """For each pair panel (``latent.ellipses.ellipse_panels``): scatter, 1-2-3 sigma confidence
+    ellipses with the share of points inside, and KDE contours."""
+    panels = list(panels)
+    ncols = max(1, min(ncols, len(panels)))
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig, axs = _fig(3.4 * ncols, 3.4 * nrows, nrows, ncols, squeeze=False)
+    for ax, p in zip(axs.flat, panels, strict=False):
+        _ellipse_panel(ax, p)
+        ax.set_xlabel(f"{axis_name} {p.i}", fontsize=8)
+        ax.set_ylabel(f"{axis_name} {p.j}", fontsize=8)
+        ax.set_title(f"({p.i}, {p.j}), rho = {p.ellipses.rho_:.2f}", fontsize=9)
+    for ax in list(axs.flat)[len(panels):]:
+        fig.delaxes(ax)
     if title:
         fig.suptitle(title)
     return fig
 
 
-def ellipses_by_fact(xy_by_fact: dict, pair=(2, 3), gridsize: int = 80) -> Figure:
+def ellipses_by_fact(panels_by_fact: dict) -> Figure:
     """The same PCA pair after trimming at different facts (the blog's fact = 1.35 ... 1.8)."""
-    from .latent.ellipses import ConfidenceEllipses, density_grid
-
-    facts = list(xy_by_fact)
+    facts = list(panels_by_fact)
     fig, axs = _fig(3.4 * len(facts), 3.5, 1, len(facts), squeeze=False)
     for ax, f in zip(axs.flat, facts, strict=True):
-        xy = xy_by_fact[f]
-        ax.scatter(xy[:, 0], xy[:, 1], s=point_size(len(xy)), lw=0, c="0.55")
-        e = ConfidenceEllipses().fit(xy)
-        for n, color in zip(e.n_sigmas, ("tab:red", "tab:orange", "gold"), strict=False):
-            o = e.outline(n)
-            ax.plot(o[:, 0], o[:, 1], color=color, lw=2)
-        g = density_grid(xy, gridsize)
-        ax.contour(g.x, g.y, g.density, levels=g.levels(), colors="navy", linewidths=0.8)
-        ax.set_title(f"fact {f:g}: {len(xy):,} points, 2 sigma {e.inside_[2.0]:.1%}", fontsize=9)
-        ax.set_xlabel(f"PCA {pair[0]}")
-        ax.set_ylabel(f"PCA {pair[1]}")
+        p = panels_by_fact[f]
+        _ellipse_panel(ax, p, legend=False)
+        ax.set_title(f"fact {f:g}: {p.n:,} points, 2 sigma {p.ellipses.inside_[2.0]:.1%}", fontsize=9)
+        ax.set_xlabel(f"PCA {p.i}")
+        ax.set_ylabel(f"PCA {p.j}")
     return fig
 
 
 # -- generation (notebook 06) -------------------------------------------------------------------
 def image_rows(rows: dict, title: str | None = None, scale: float = 1.1) -> Figure:
-    """One row of images per key (the key labels the row)."""
+    """One row of images per key (the key labels the row); shorter rows leave no empty frames."""
+    rows = {k: to_uint8(v) for k, v in rows.items()}
     ncols = max(len(v) for v in rows.values())
-    stacked = []
-    for v in rows.values():
-        v = np.asarray(v)
-        pad = np.full((ncols - len(v), *v.shape[1:]), 255 if v.dtype == np.uint8 else 1.0, v.dtype)
-        stacked.append(np.concatenate([v, pad]) if len(pad) else v)
-    images = np.concatenate([np.asarray(s, np.float32) / (255.0 if s.dtype == np.uint8 else 1.0)
-                             for s in stacked])
-    return image_grid(images, ncols, title, row_labels=list(rows), scale=scale)
+    fig, axes = _fig(ncols * scale, len(rows) * scale + (0.3 if title else 0), len(rows), ncols,
+                     squeeze=False)
+    for r, (label, images) in enumerate(rows.items()):
+        for c, ax in enumerate(axes[r]):
+            if c >= len(images):
+                ax.axis("off")
+                continue
+            ax.imshow(images[c])
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
 
 
 def realism_bars(table: dict, title: str = "Realism of generated faces") -> Figure:

@@ -1,4 +1,4 @@
-"""RAM and VRAM: snapshots, a live monitor, memory release between batch cycles.
+"""RAM and VRAM: snapshots, memory release, the distribution strategy.
 
 Colab's free tier gives about 12.7 GB of RAM (11 usable) and a 15 GB T4; a notebook that does not
 watch both dies without a useful message. ``snapshot()`` reads the process RSS and system memory
@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import gc
 import os
-import threading
 import time
-import warnings
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import psutil
 
@@ -62,9 +59,6 @@ class Snapshot:
             if g.tf_peak is not None:
                 text += f" (TF now {g.tf_current / GB:.2f}, peak {g.tf_peak / GB:.2f} GB)"
         return text
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
     def summary(self) -> dict:
         """The figures worth keeping in results.json, in GB (3 decimals)."""
@@ -176,108 +170,6 @@ def release_memory() -> tuple[int, int]:
         pass
     gc.collect()
     return before, psutil.Process().memory_info().rss
-
-
-def batch_cycles(n_items: int, cycle_size: int, fn: Callable[[slice], object],
-                 desc: str = "cycles", verbose: bool = True) -> list:
-    """Run ``fn(slice)`` on consecutive slices covering ``range(n_items)``, releasing memory
-    between cycles and printing a memory line per cycle; return the list of ``fn`` results."""
-    from tqdm.auto import tqdm
-
-    if cycle_size < 1:
-        raise ValueError(f"cycle_size must be >= 1, found {cycle_size}")
-    results = []
-    starts = range(0, n_items, cycle_size)
-    for start in tqdm(starts, desc=desc, disable=not verbose):
-        sl = slice(start, min(start + cycle_size, n_items))
-        results.append(fn(sl))
-        release_memory()
-        if verbose:
-            tqdm.write(f"  items {sl.start}-{sl.stop - 1}: {snapshot().line()}")
-    return results
-
-
-def memory_callback(warn_fraction: float = 0.9, verbose: bool = True):
-    """A Keras callback printing a memory line per epoch and warning near the RAM limit."""
-    import keras
-
-    class MemoryLine(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.lines: list[str] = []
-
-        def on_epoch_end(self, epoch, logs=None):
-            snap = snapshot()
-            line = f"epoch {epoch + 1}: {snap.line()}"
-            self.lines.append(line)
-            if verbose:
-                print(line)
-            if snap.ram_fraction > warn_fraction:
-                warnings.warn(f"RAM is {snap.ram_fraction:.0%} used ({snap.ram_available / GB:.1f} "
-                              f"GB available): lower batch_size or n_images before the kernel "
-                              f"dies", ResourceWarning, stacklevel=2)
-
-    return MemoryLine()
-
-
-class LiveMonitor:
-    """RAM and VRAM bars refreshed by a background thread; ``stop()`` ends it."""
-
-    def __init__(self, interval: float = 2.0):
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.widget = None
-        self.updates = 0
-
-    def _build(self):
-        from .widgets import has_frontend
-
-        if not has_frontend():
-            return None
-        import ipywidgets as w
-
-        self._ram = w.FloatProgress(min=0, max=1, description="RAM")
-        self._vram = w.FloatProgress(min=0, max=1, description="VRAM")
-        self._label = w.Label()
-        return w.VBox([self._ram, self._vram, self._label])
-
-    def _refresh(self):
-        snap = snapshot()
-        self.updates += 1
-        if self.widget is not None:
-            self._ram.value = snap.ram_fraction
-            if snap.gpus:
-                self._vram.value = snap.gpus[0].used / max(snap.gpus[0].total, 1)
-            self._label.value = snap.line()
-        return snap
-
-    def _loop(self):
-        while not self._stop.wait(self.interval):
-            self._refresh()
-
-    def start(self) -> LiveMonitor:
-        self.widget = self._build()
-        snap = self._refresh()
-        if self.widget is None:
-            print(snap.line())  # no frontend: a static line
-        else:
-            from IPython.display import display
-
-            display(self.widget)
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="live_monitor")
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=self.interval + 1)
-
-
-def live_monitor(interval: float = 2.0) -> LiveMonitor:
-    """Start a RAM/VRAM monitor (widget bars in Jupyter, a static line elsewhere)."""
-    return LiveMonitor(interval).start()
 
 
 def distribution_strategy(devices: list[str] | None = None):

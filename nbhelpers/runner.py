@@ -9,16 +9,17 @@ written: one self-contained page with each notebook's recorded values and figure
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import re
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, store
+from .core.files import atomic_write_bytes, atomic_write_json, read_json
 
 NB_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
 
@@ -29,13 +30,6 @@ class NotebookFailed(RuntimeError):
         where = f"cell {cell}" if cell is not None else "an unknown cell"
         super().__init__(f"{notebook} failed at {where}: {error}\n"
                          f"  partly executed copy: {output}")
-
-
-@dataclass
-class NotebookRun:
-    name: str
-    seconds: float
-    output: Path
 
 
 def find_notebooks(notebooks_dir: str | os.PathLike | None = None,
@@ -59,16 +53,59 @@ def find_notebooks(notebooks_dir: str | os.PathLike | None = None,
     return found
 
 
+class CellProgress:
+    """nbclient's ``on_cell_start`` hook: one line per code cell (its number, the time so far and
+    its first line of code), so a long notebook is never silent."""
+
+    def __init__(self, notebook: str, log=print):
+        self.notebook, self.log, self.t0 = notebook, log, time.perf_counter()
+
+    def __call__(self, cell, cell_index: int, **_):
+        if cell.get("cell_type") != "code":
+            return
+        first = next((ln.strip() for ln in cell.get("source", "").splitlines()
+                      if ln.strip() and not ln.strip().startswith("#")), "")
+        first = first if len(first) <= 70 else first[:67] + "..."
+        self.log(f"  [{self.notebook[:2]}] {time.perf_counter() - self.t0:6.0f} s  cell "
+                 f"{cell_index}: {first}")
+
+
+@contextlib.contextmanager
+def kernel_stderr_to(path: Path):
+    """Point this process' file descriptor 2 at ``path`` while a kernel is started and run, so
+    the kernel inherits it: TensorFlow's C++ start-up lines (written before any log level is
+    read), "cuInit" errors on machines without a GPU and ipykernel's transport warning land in
+    the run's log file instead of the terminal. Python-level stderr of the cells still reaches
+    the executed notebook through the kernel's own streams."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(path, "ab") as fh:
+            os.dup2(fh.fileno(), 2)
+            yield path
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None,
-            kernel_name: str = "python3") -> float:
-    """Execute one notebook with papermill; raise NotebookFailed naming cell and error."""
+            kernel_name: str = "python3", log=print, stream_stdout: bool = True) -> float:
+    """Execute one notebook with papermill; raise NotebookFailed naming cell and error.
+
+    ``log`` gets a progress line per code cell; with ``stream_stdout`` the cells' printed output
+    (Keras' epoch lines, resource lines) is passed through to this process' stdout as it comes."""
     import papermill as pm
 
     t0 = time.perf_counter()
     try:
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                            cwd=str(cwd or notebook.parent), kernel_name=kernel_name,
-                            progress_bar=False, log_output=False)
+        with kernel_stderr_to(output.parent.parent / "logs" / f"{notebook.stem}.stderr.log"):
+            pm.execute_notebook(str(notebook), str(output), parameters=parameters,
+                                cwd=str(cwd or notebook.parent), kernel_name=kernel_name,
+                                progress_bar=False, log_output=False,
+                                stdout_file=sys.stdout if stream_stdout else None,
+                                on_cell_start=CellProgress(notebook.stem, log))
     except pm.PapermillExecutionError as exc:
         raise NotebookFailed(notebook.name, exc.cell_index, f"{exc.ename}: {exc.evalue}",
                              output) from None
@@ -78,27 +115,31 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = N
 def run_series(profile: str = "default", data: str | None = None,
                run_dir: str | os.PathLike | None = None, start: str | None = None,
                only: list[str] | None = None, overrides: dict | None = None,
-               notebooks_dir: str | os.PathLike | None = None, log=print) -> Path:
-    """Execute the series; return the run directory (its report.html is written at the end)."""
+               notebooks_dir: str | os.PathLike | None = None, log=print,
+               stream_stdout: bool = True) -> Path:
+    """Execute the series; return the run directory (its report.html is written at the end).
+
+    ``log`` gets a line per notebook and per code cell; ``stream_stdout`` passes the cells'
+    printed output through as it comes."""
     overrides = dict(overrides or {})
     config.load(profile, data=data, **overrides)  # fail before the first kernel starts
     run_path = Path(run_dir or config.default_run_dir(profile)).expanduser().resolve()
     run = store.RunDir(run_path)
     notebooks = find_notebooks(notebooks_dir, start, only)
     os.environ.setdefault("NBHELPERS_STATIC", "1")  # no widget frontend under papermill
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ lines, not even cuInit's error
     params = {"profile": profile, "run_dir": str(run_path), "data": data, "overrides": overrides}
     log(f"run directory: {run_path} (profile {profile}, {len(notebooks)} notebooks)")
-    done = []
+    done = {}
     for nb in notebooks:
         out = run.path / "notebooks" / nb.name
         log(f"[{nb.name}] running ...")
-        seconds = execute(nb, out, params, cwd=nb.parent)
-        done.append(NotebookRun(nb.name, seconds, out))
-        log(f"[{nb.name}] done in {seconds:.1f} s")
-    timings = store.read_json(run.path / "timings.json", {})
-    timings.update({r.name: round(r.seconds, 2) for r in done})
-    store.atomic_write_json(run.path / "timings.json", timings)
+        done[nb.name] = execute(nb, out, params, cwd=nb.parent, log=log,
+                                stream_stdout=stream_stdout)
+        log(f"[{nb.name}] done in {done[nb.name]:.1f} s")
+    timings = read_json(run.path / "timings.json", {})
+    timings.update({name: round(seconds, 2) for name, seconds in done.items()})
+    atomic_write_json(run.path / "timings.json", timings)
     report = write_report(run.path)
     log(f"report: {report}")
     return run.path
@@ -150,7 +191,7 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     """Write ``report.html`` (self-contained: figures embedded as data URIs) and return its path."""
     run_dir = Path(run_dir)
     results = store.read_results(run_dir)
-    timings = store.read_json(run_dir / "timings.json", {})
+    timings = read_json(run_dir / "timings.json", {})
     sections = []
     for nb_path in sorted((run_dir / "notebooks").glob("*.ipynb")):
         title, images = _notebook_parts(nb_path)
@@ -181,7 +222,7 @@ code {{ font-size: 85%; word-break: break-all; }}
 </body></html>
 """
     target = run_dir / "report.html"
-    store.atomic_write_bytes(target, page.encode())
+    atomic_write_bytes(target, page.encode())
     return target
 
 

@@ -19,15 +19,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import hashlib
 import json
 import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .core.files import (
+    NpyWriter,
+    atomic_path,
+    atomic_write_json,
+    npy_header,
+    read_json,
+    sha256_file,
+    to_jsonable,
+)
 
 MANIFEST = "manifest.json"
 RESULTS = "results.json"
@@ -37,123 +45,6 @@ _ACTIVE: RunDir | None = None
 
 class ArtifactError(RuntimeError):
     """An artifact is missing, unregistered, or differs from what the manifest recorded."""
-
-
-# -- atomic files -----------------------------------------------------------------------------
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds.
-
-    The temporary name keeps ``suffix`` (default: the target's), because some writers
-    (Keras ``.keras``, numpy ``.npy``) pick their format from it.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix if suffix is None else suffix
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{suffix}", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-
-
-def atomic_write_json(path: str | os.PathLike, obj: Any) -> None:
-    atomic_write_bytes(path, json.dumps(obj, indent=2, default=to_jsonable).encode())
-
-
-def sha256_file(path: str | os.PathLike, chunk: int = 1 << 22) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
-def to_jsonable(value: Any) -> Any:
-    """numpy scalars and arrays to Python; anything else that json cannot take raises TypeError."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (tuple, set)):
-        return list(value)
-    raise TypeError(f"record() takes JSON-able values (numbers, strings, lists, dicts, numpy "
-                    f"scalars/arrays); found {type(value).__name__}")
-
-
-def read_json(path: str | os.PathLike, default: Any = None) -> Any:
-    path = Path(path)
-    if not path.exists():
-        return default
-    return json.loads(path.read_text())
-
-
-def npy_header(path: str | os.PathLike) -> tuple[tuple[int, ...], str]:
-    """Shape and dtype of an .npy file without reading its data."""
-    with open(path, "rb") as fh:
-        version = np.lib.format.read_magic(fh)
-        reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                  else np.lib.format.read_array_header_2_0)
-        shape, _, dtype = reader(fh)
-    return tuple(shape), np.dtype(dtype).str
-
-
-class NpyWriter:
-    """Write an .npy file sequentially, chunk by chunk, with plain file writes.
-
-    Unlike a writable memmap, nothing stays mapped: the process RSS does not grow with the file.
-    ``close()`` rewrites the header with the number of rows actually written (a build that skipped
-    unreadable images ends shorter than planned) and truncates the file there.
-    """
-
-    def __init__(self, path: str | os.PathLike, shape: tuple[int, ...], dtype="uint8"):
-        self.path, self.dtype = Path(path), np.dtype(dtype)
-        self.row_shape, self.capacity, self.rows = tuple(shape[1:]), int(shape[0]), 0
-        self._header_len = len(self._header(self.capacity))
-        self._fh = open(self.path, "wb")
-        self._fh.write(self._header(self.capacity))
-
-    def _header(self, n: int, total: int | None = None) -> bytes:
-        d = {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
-             "shape": (n, *self.row_shape)}
-        text = repr(d)
-        base = 10 + len(text) + 1  # magic, version, 2-byte length, dict, newline
-        total = total or (base + 63) // 64 * 64 + 64  # room for a header that grows a digit
-        text += " " * (total - base) + "\n"
-        return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode("latin1")
-
-    def write(self, chunk: np.ndarray) -> None:
-        chunk = np.ascontiguousarray(chunk, dtype=self.dtype)
-        if chunk.shape[1:] != self.row_shape or self.rows + len(chunk) > self.capacity:
-            raise ValueError(f"chunk of shape {chunk.shape} does not fit rows {self.rows}.."
-                             f"{self.capacity} of shape {self.row_shape}")
-        self._fh.write(chunk.tobytes())
-        self.rows += len(chunk)
-
-    def close(self) -> None:
-        if self._fh.closed:
-            return
-        self._fh.truncate(self._header_len + self.rows * self.dtype.itemsize * int(
-            np.prod(self.row_shape, dtype=np.int64)))
-        self._fh.seek(0)
-        self._fh.write(self._header(self.rows, self._header_len))
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
 
 
 # -- the run directory ------------------------------------------------------------------------
@@ -168,9 +59,6 @@ class RunDir:
 
     def __repr__(self) -> str:
         return f"RunDir({str(self.path)!r}, notebook={self.notebook!r})"
-
-    def __truediv__(self, rel: str) -> Path:
-        return self.path / rel
 
     # manifest -------------------------------------------------------------------------------
     @property
@@ -236,15 +124,19 @@ class RunDir:
 
     @contextlib.contextmanager
     def array_writer(self, rel: str, shape: tuple[int, ...], dtype="float32",
-                     source: str | None = None) -> Iterator[np.memmap]:
-        """Yield a writable memmap of ``shape``; it becomes ``rel`` (and enters the manifest) only
-        when the block ends without error, so chunked writers stay atomic and memory-bounded."""
+                     source: str | None = None) -> Iterator[NpyWriter]:
+        """Yield an ``NpyWriter`` for rows of ``shape``, written in order with ``write(chunk)``;
+        the file becomes ``rel`` (and enters the manifest) only when the block ends without
+        error, so chunked writers stay atomic and memory-bounded (nothing is mapped)."""
         target = self.path / rel
         with atomic_path(target) as tmp:
-            arr = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=tuple(shape))
-            yield arr
-            arr.flush()
-            del arr
+            writer = NpyWriter(tmp, tuple(shape), dtype)
+            try:
+                yield writer
+            finally:
+                writer.close()
+            if writer.rows != shape[0]:
+                raise ValueError(f"{rel}: {writer.rows} of {shape[0]} rows were written")
         self.register(rel, source=source, shape=list(shape), dtype=np.dtype(dtype).str)
 
     def load_array(self, rel: str, mmap: bool = False, check_hash: bool = True) -> np.ndarray:
@@ -262,22 +154,23 @@ class RunDir:
         self.verify(rel)
         return read_json(self.path / rel)
 
-    # models -----------------------------------------------------------------------------------
-    def save_model(self, rel: str, model, source: str | None = None) -> Path:
+    # any other file ---------------------------------------------------------------------------
+    def save_file(self, rel: str, write: Callable[[Path], object], suffix: str | None = None,
+                  source: str | None = None, **info) -> Path:
+        """``write(tmp)`` writes the file at a temporary path (keeping ``suffix``, for writers
+        that pick their format from it, like Keras' ``.keras``); it is moved onto ``rel`` and
+        registered only when ``write`` returns."""
         target = self.path / rel
-        with atomic_path(target, suffix=".keras") as tmp:
-            tmp.unlink()  # Keras refuses to overwrite without asking
-            model.save(tmp)
-        self.register(rel, source=source, params=int(model.count_params()))
+        with atomic_path(target, suffix=suffix) as tmp:
+            tmp.unlink()  # some writers (Keras) refuse to overwrite an existing file
+            write(tmp)
+        self.register(rel, source=source, **info)
         return target
 
-    def load_model(self, rel: str, compile: bool = True):
-        import keras
-
-        from . import models  # noqa: F401  (registers the custom objects)
-
+    def verified_path(self, rel: str) -> Path:
+        """The path of ``rel`` after checking it against the manifest (shape and sha256)."""
         self.verify(rel)
-        return keras.models.load_model(self.path / rel, compile=compile)
+        return self.path / rel
 
     # figures ----------------------------------------------------------------------------------
     def save_figure(self, fig, name: str, dpi: int = 110):
@@ -299,9 +192,6 @@ class RunDir:
         results.setdefault(self.notebook, {})[name] = value
         atomic_write_json(self.path / RESULTS, results)
         return value
-
-    def results(self) -> dict:
-        return read_results(self.path)
 
 
 def open_run(path: str | os.PathLike, notebook: str | None = None) -> RunDir:

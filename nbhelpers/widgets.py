@@ -1,57 +1,30 @@
-"""ipywidgets explorers; each falls back to static output when no frontend is attached.
+"""ipywidgets explorers and the live RAM/VRAM monitor; each falls back to static output without
+a frontend (papermill, plain Python: ``core.display.has_frontend``), so executed notebooks and
+reports still show a figure.
 
-Under papermill (or plain Python) no browser renders widgets, so a widget would leave only a
-placeholder in the executed notebook and the report. ``has_frontend()`` decides: it is False outside
-an IPython kernel and when ``NBHELPERS_STATIC=1`` (the runner and the tests set it).
+The explorers combine a model and latent results for a person; they sit above the steps.
 """
 
 from __future__ import annotations
 
-import os
+import threading
 
 import numpy as np
 
-
-def has_frontend() -> bool:
-    if os.environ.get("NBHELPERS_STATIC", "") not in ("", "0"):
-        return False
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and shell.__class__.__name__ in ("ZMQInteractiveShell", "Shell")
-
-
-def enable_figure_display(dpi: int = 100) -> bool:
-    """Make a ``matplotlib.figure.Figure`` that ends a cell display as PNG (plots.py builds figures
-    without pyplot, which would otherwise register the formatter). Returns False outside IPython."""
-    try:
-        from IPython import get_ipython
-        from IPython.core.pylabtools import print_figure
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None:
-        return False
-    from matplotlib.figure import Figure
-
-    png = shell.display_formatter.formatters["image/png"]
-    png.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight", dpi=dpi))
-    return True
+from . import plots, resources
+from .core.display import has_frontend
+from .latent.planes import zoom_panels
+from .models.predict import decode
 
 
 def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | None = None):
     """Pick a space ("PCA" or "original"), two axes and a zoom; the scatter updates.
 
     ``spaces`` maps a name to an (N, d) array. Without a frontend it returns the static figure
-    of the starting choice (``plots.plane_zooms``), so papermill runs and reports still show it.
-    """
-    from . import plots
-
+    of the starting choice (the whole plane and squares of side 5, 1 and 0.5)."""
     name = next(iter(spaces))
     if not has_frontend():
-        return plots.plane_zooms(spaces[name], i, j, axis_name=f"{name} axis")
+        return plots.plane_zooms(zoom_panels(spaces[name], i, j), space=name)
     import ipywidgets as w
     from IPython.display import clear_output, display
 
@@ -65,11 +38,11 @@ def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | Non
 
     def draw(*_):
         ax_i.max = ax_j.max = dims[space.value] - 1
+        panels = zoom_panels(spaces[space.value], ax_i.value, ax_j.value,
+                             half_widths=(None, zoom.value))
         with out:
             clear_output(wait=True)
-            display(plots.plane_zooms(spaces[space.value], ax_i.value, ax_j.value,
-                                      half_widths=(None, zoom.value),
-                                      axis_name=f"{space.value} axis"))
+            display(plots.plane_zooms(panels, space=space.value))
 
     for control in (space, ax_i, ax_j, zoom):
         control.observe(draw, names="value")
@@ -78,25 +51,20 @@ def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | Non
 
 
 def face_explorer(decoder, pca, n_axes: int = 5, span: float = 3.0):
-    """Sliders on the leading PCA axes (in standard deviations); the decoded face updates.
-    Without a frontend: a static strip of walks along the first three axes."""
-    from . import plots
-    from .latent import generation
-    from .models.autoencoder import decode
-
+    """Sliders on the leading PCA axes (``latent.pca.LatentPCA``, in standard deviations); the
+    decoded face updates. Without a frontend: walks along the first three axes."""
     if not has_frontend():
-        return plots.image_rows(generation.pca_walks(decoder, pca, range(min(3, n_axes))),
-                                title=f"walks along PCA axes, -{span:g} to +{span:g} sd")
+        rows = {f"PCA {a}": decode(decoder, pca.walk(a, 9, span)) for a in range(min(3, n_axes))}
+        return plots.image_rows(rows, title=f"walks along PCA axes, -{span:g} to +{span:g} sd")
     import ipywidgets as w
     from IPython.display import clear_output, display
 
-    sd = np.sqrt(pca.pca_.explained_variance_[:n_axes])
     sliders = [w.FloatSlider(value=0.0, min=-span, max=span, step=0.1, description=f"PCA {i}")
                for i in range(n_axes)]
     out = w.Output()
 
     def draw(*_):
-        z = pca.mean_ + sum(s.value * sd[i] * pca.pca_.components_[i] for i, s in enumerate(sliders))
+        z = pca.point([s.value for s in sliders])
         with out:
             clear_output(wait=True)
             display(plots.image_grid(decode(decoder, z[None, :]), ncols=1, scale=3))
@@ -105,3 +73,62 @@ def face_explorer(decoder, pca, n_axes: int = 5, span: float = 3.0):
         s.observe(draw, names="value")
     draw()
     return w.HBox([w.VBox(sliders), out])
+
+
+class LiveMonitor:
+    """RAM and VRAM bars refreshed by a background thread; ``stop()`` ends it."""
+
+    def __init__(self, interval: float = 2.0):
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.widget = None
+        self.updates = 0
+
+    def _build(self):
+        if not has_frontend():
+            return None
+        import ipywidgets as w
+
+        self._ram = w.FloatProgress(min=0, max=1, description="RAM")
+        self._vram = w.FloatProgress(min=0, max=1, description="VRAM")
+        self._label = w.Label()
+        return w.VBox([self._ram, self._vram, self._label])
+
+    def _refresh(self):
+        snap = resources.snapshot()
+        self.updates += 1
+        if self.widget is not None:
+            self._ram.value = snap.ram_fraction
+            if snap.gpus:
+                self._vram.value = snap.gpus[0].used / max(snap.gpus[0].total, 1)
+            self._label.value = snap.line()
+        return snap
+
+    def _loop(self):
+        while not self._stop.wait(self.interval):
+            self._refresh()
+
+    def start(self) -> LiveMonitor:
+        self.widget = self._build()
+        snap = self._refresh()
+        if self.widget is None:
+            print(snap.line())  # no frontend: a static line
+        else:
+            from IPython.display import display
+
+            display(self.widget)
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="live_monitor")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.interval + 1)
+
+
+def live_monitor(interval: float = 2.0) -> LiveMonitor:
+    """Start a RAM/VRAM monitor (widget bars in Jupyter, a static line elsewhere)."""
+    return LiveMonitor(interval).start()
+

@@ -83,7 +83,7 @@ def test_split_counts(celeba_files, tmp_path, split):
     path, _ = _build(celeba_files["folder"], tmp_path, size=16, split=split)
     part = celeba_files["part"]
     expected = N_GOOD + 1 if split == "all" else sum(
-        1 for p in part.values() if p == celeba.SPLITS[split])  # the bad files are all in train
+        1 for p in part.values() if p == celeba.PARTITION_CODES[split])  # the bad files are all in train
     assert expected > 0
     assert np.load(path, mmap_mode="r").shape[0] == expected
 

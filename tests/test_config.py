@@ -22,7 +22,7 @@ def test_unknown_profile_lists_allowed():
 
 @pytest.mark.parametrize("size", [40, 8, 100])
 def test_image_size_not_divisible_by_16(size):
-    with pytest.raises(ConfigError, match=f"multiple of 16.*found {size}"):
+    with pytest.raises(ConfigError, match=f"multiples of 16.*found {size}x{size}"):
         config.load("smoke", image_size=size)
 
 

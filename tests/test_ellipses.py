@@ -1,9 +1,8 @@
 import numpy as np
 import pytest
-from scipy.stats import gaussian_kde
 
 from nbhelpers.latent import ellipses
-from nbhelpers.latent.ellipses import ConfidenceEllipses, density_grid
+from nbhelpers.latent.ellipses import ConfidenceEllipses
 
 
 @pytest.fixture(scope="module")
@@ -31,39 +30,26 @@ def test_outline_is_the_mahalanobis_curve(correlated):
     np.testing.assert_allclose(m, 2.0, rtol=1e-6)
 
 
-def test_top_correlated_pairs():
-    rng = np.random.default_rng(1)
-    z = rng.standard_normal((5000, 6))
-    z[:, 4] = 0.9 * z[:, 1] + 0.3 * z[:, 4]
-    z[:, 5] = -0.6 * z[:, 2] + 0.8 * z[:, 5]
-    pairs = ellipses.top_correlated_pairs(ellipses.pearson(z), 2)
-    assert [(i, j) for i, j, _ in pairs] == [(1, 4), (2, 5)]
-    assert pairs[1][2] < 0
-
-
-def test_fast_kde_agrees_with_scipy_gaussian_kde(correlated):
-    xy = correlated[0][:2000]
-    grid = density_grid(xy, gridsize=60)
-    px, py = np.meshgrid(grid.x, grid.y)
-    ref = gaussian_kde(xy.T)(np.vstack([px.ravel(), py.ravel()])).reshape(px.shape)
-    rel = np.linalg.norm(grid.density - ref) / np.linalg.norm(ref)
-    assert rel < 0.02
-    # the same contours: the regions above each level coincide
-    for level in grid.levels((0.9, 0.5)):
-        a, b = grid.density >= level, ref >= level
-        assert (a ^ b).sum() / max(b.sum(), 1) < 0.05
-    cell = (grid.x[1] - grid.x[0]) * (grid.y[1] - grid.y[0])
-    assert grid.density.sum() * cell == pytest.approx(1.0, abs=0.03)
-
-
-def test_levels_enclose_the_masses(correlated):
-    grid = density_grid(correlated[0], gridsize=150)
-    cell = (grid.x[1] - grid.x[0]) * (grid.y[1] - grid.y[0])
-    for mass in (0.5, 0.8):
-        level = grid.levels((mass,))[0]
-        assert grid.density[grid.density >= level].sum() * cell == pytest.approx(mass, abs=0.02)
-
-
 def test_bad_input():
     with pytest.raises(ValueError, match=r"expected points of shape \(N >= 3, 2\)"):
         ConfidenceEllipses().fit(np.zeros((10, 3)))
+
+
+def test_panels_record_the_shares_the_figure_shows(correlated):
+    xy, _ = correlated
+    x = np.column_stack([xy, np.random.default_rng(3).standard_normal(len(xy))])
+    panels = ellipses.ellipse_panels(x, [(0, 1), (0, 2)], max_points=1000)
+    assert [(p.i, p.j) for p in panels] == [(0, 1), (0, 2)] and panels[0].n == len(x)
+    assert len(panels[0].shown) == 1000
+    stats = ellipses.panel_stats(panels)
+    assert stats["0,1"]["inside_2sigma"] == round(panels[0].ellipses.inside_[2.0], 4)
+    assert stats["0,1"]["inside_2sigma"] == pytest.approx(0.865, abs=0.006)
+    assert ellipses.mean_inside(panels, 3) == pytest.approx(0.989, abs=0.003)
+    assert stats["0,2"]["rho"] == pytest.approx(0.0, abs=0.02)
+
+
+def test_unfitted_ellipses_say_so():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="not fitted"):
+        ConfidenceEllipses().outline(2.0)

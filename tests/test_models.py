@@ -41,7 +41,7 @@ def test_options(activation):
 
 
 def test_bad_shapes_are_refused():
-    with pytest.raises(ValueError, match="divisible by 16.*found 40x40"):
+    with pytest.raises(ValueError, match="multiples of 16.*found 40x40"):
         build_encoder((40, 40, 3), 8)
     with pytest.raises(ValueError, match="z_dim must be at least 2"):
         build_encoder((32, 32, 3), 1)
@@ -60,21 +60,3 @@ def test_vae_reports_reconstruction_and_kl_separately_and_roundtrips(tmp_path):
     again = keras.models.load_model(tmp_path / "vae.keras")
     assert isinstance(again, models.VAE) and again.kl_weight == 0.5
     np.testing.assert_allclose(again.predict(x, verbose=0), vae.predict(x, verbose=0), atol=1e-6)
-
-
-def test_batched_uint8_decode_and_reconstruct_match_the_model():
-    ae = build_autoencoder((16, 16, 3), z_dim=8, filters=(4, 8))
-    _, decoder = parts(ae)
-    z = np.random.default_rng(9).standard_normal((37, 8)).astype(np.float32)
-    expected = np.clip(decoder.predict(z, verbose=0), 0, 1) * 255
-    out = decode(decoder, z, batch_size=10)  # 4 batches, the last one short
-    assert out.dtype == np.uint8 and out.shape == (37, 16, 16, 3)
-    assert np.abs(out.astype(float) - expected).max() <= 0.5 + 1e-3
-    images = np.random.default_rng(10).integers(0, 256, (23, 16, 16, 3), dtype=np.uint8)
-    rec = reconstruct(ae, images, batch_size=8)
-    expected = np.clip(ae.predict(images / 255.0, verbose=0), 0, 1) * 255
-    assert np.abs(rec.astype(float) - expected).max() <= 0.5 + 1e-3
-    # [0, 1] floats give the same faces (up to one grey level of float32 rounding)
-    assert np.abs(reconstruct(ae, images / 255.0, batch_size=8).astype(int) - rec).max() <= 1
-    with pytest.raises(ValueError, match="empty"):
-        decode(decoder, z[:0])

@@ -72,7 +72,7 @@ def test_gaussian_mixture_on_a_subset_recovers_the_same_clusters():
     np.testing.assert_allclose(sub.means_[order_s], full.means_[order_f], atol=0.1)
     np.testing.assert_allclose(sub.weights_[order_s], [0.75, 0.25], atol=0.03)
     with pytest.raises(ValueError, match="at least the number of components"):
-        sampling.GaussianMixtureSampler(k=10, max_points=5)
+        sampling.GaussianMixtureSampler(k=10, max_points=5).fit(data)
 
 
 def test_samples_repeat_for_a_seed(z):
@@ -84,14 +84,29 @@ def test_samples_repeat_for_a_seed(z):
 
 
 def test_unfitted_sampler_says_so():
-    with pytest.raises(RuntimeError, match="is not fitted"):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="MultivariateNormal instance is not fitted"):
         sampling.MultivariateNormal().sample(3)
+    assert repr(sampling.ConfinedNormal(3.0)) == "ConfinedNormal(n_sigma=3.0)"
+
+
+def test_gaussian_mixture_sampling_leaves_the_fitted_mixture_unchanged():
+    rng = np.random.default_rng(3)
+    data = np.concatenate([rng.normal(-4, 1, (3000, 2)), rng.normal(4, 1, (1000, 2))])
+    s = sampling.GaussianMixtureSampler(k=2).fit(data)
+    state = s.gmm_.random_state
+    x = s.sample(20_000, 5)
+    assert s.gmm_.random_state == state
+    assert np.mean(x[:, 0] > 0) == pytest.approx(0.25, abs=0.02)
+    assert np.mean(x[:10_000, 0] > 0) == pytest.approx(0.25, abs=0.02)  # components interleaved
 
 
 def test_paths_and_attribute_vectors():
     a, b = np.zeros(3), np.array([2.0, 4.0, 6.0])
     line = sampling.line(a, b, 5)
-    np.testing.assert_allclose(line[2], [1, 2, 3]) and np.testing.assert_allclose(line[-1], b)
+    np.testing.assert_allclose(line[2], [1, 2, 3])
+    np.testing.assert_allclose(line[-1], b)
     rng = np.random.default_rng(9)
     z = rng.standard_normal((4000, 3))
     mask = rng.random(4000) < 0.3
@@ -102,15 +117,3 @@ def test_paths_and_attribute_vectors():
     np.testing.assert_allclose(steps[1] - steps[0], vec, atol=1e-6)
     with pytest.raises(ValueError, match="with and without"):
         sampling.attribute_vector(z, np.ones(4000, bool))
-
-
-def test_pca_walk_moves_along_one_component():
-    from nbhelpers.latent.projections import LatentPCA
-
-    rng = np.random.default_rng(10)
-    z = rng.standard_normal((3000, 5)) * [5, 2, 1, 1, 1]
-    pca = LatentPCA().fit(z)
-    walk = sampling.pca_walk(pca, 0, steps=7, span=3)
-    coords = pca.transform(walk)
-    np.testing.assert_allclose(coords[:, 1:], 0, atol=1e-4)
-    np.testing.assert_allclose(coords[[0, -1], 0], [-15, 15], rtol=0.05)

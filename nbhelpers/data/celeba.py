@@ -25,9 +25,10 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image
 
-from ..store import NpyWriter, atomic_path, atomic_write_json, read_json
+from ..core.choices import SPLITS, check_choice, size_error
+from ..core.files import NpyWriter, atomic_path, atomic_write_json, read_json
 
-SPLITS = {"train": 0, "val": 1, "test": 2}
+PARTITION_CODES = {"train": 0, "val": 1, "test": 2}  # list_eval_partition's column
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 PARTITION_FILES = ("list_eval_partition.txt", "list_eval_partition.csv")
 ATTRIBUTE_FILES = ("list_attr_celeba.txt", "list_attr_celeba.csv")
@@ -151,7 +152,7 @@ def _selected(src: _Source, split: str) -> tuple[list[str], str]:
         return src.images, "all images (no partition file)"
     where, text = found
     part = parse_partition(text)
-    wanted = SPLITS[split]
+    wanted = PARTITION_CODES[split]
     names = [n for n in src.images if part.get(n) == wanted]
     return names, f"split {split!r} from {where}"
 
@@ -176,10 +177,9 @@ def build_celeba_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, 
     names the source, the skipped files and the attribute names; attributes (when present) are
     stored as int8 (N, 40) in ``<cache>.attrs.npy``, aligned with the images.
     """
-    if size < 16 or size % 16:
-        raise ValueError(f"size must be a positive multiple of 16, found {size}")
-    if split not in (*SPLITS, "all"):
-        raise ValueError(f"split must be one of {(*SPLITS, 'all')}, found {split!r}")
+    if (msg := size_error(size)) is not None:
+        raise ValueError(f"size: {msg}")
+    check_choice("split", split, SPLITS)
     src = _Source(source)  # refuses unsafe zips before anything is written
     npy, meta_path = cache_paths(cache_dir, size, split, limit)
     stat = src.path.stat()

@@ -1,18 +1,18 @@
-"""uint8 image caches opened with mmap_mode="r" and fed to Keras in float32 batches.
+"""uint8 image caches opened with mmap_mode="r" and read row by row.
 
-No step holds a whole data set as float32: ``ImageBatches`` reads and casts one batch at a time
-(``read_rows``: plain reads, so the cache's pages never count in the process RSS), and
-``to_float32`` refuses to materialise a full float32 copy that would not fit in available RAM.
+No step holds a whole data set as float32: ``models.batches.ImageBatches`` reads and casts one
+batch at a time (``read_rows``: plain reads, so the cache's pages never count in the process RSS),
+and ``to_float32`` refuses to materialise a full float32 copy that would not fit in available RAM.
 """
 
 from __future__ import annotations
 
-import math
 import os
 
-import keras
 import numpy as np
 import psutil
+
+from ..core.pixels import to_float01
 
 
 def open_cache(path: str | os.PathLike) -> np.ndarray:
@@ -59,13 +59,9 @@ def split_indices(n: int, val_fraction: float = 0.1, seed: int = 0) -> tuple[np.
     return np.sort(perm[n_val:]), np.sort(perm[:n_val])
 
 
-def float32_bytes(shape) -> int:
-    return int(np.prod(shape)) * 4
-
-
 def to_float32(images: np.ndarray, max_fraction: float = 0.8) -> np.ndarray:
     """A float32 copy in [0, 1], refused when it would not fit in available RAM."""
-    need = float32_bytes(images.shape)
+    need = int(np.prod(images.shape)) * 4
     avail = psutil.virtual_memory().available
     if need > max_fraction * avail:
         raise MemoryError(
@@ -73,50 +69,4 @@ def to_float32(images: np.ndarray, max_fraction: float = 0.8) -> np.ndarray:
             f"{avail / 1e9:.1f} GB of RAM are available (limit {max_fraction:.0%}); stream it "
             f"instead with ImageBatches(images, batch_size=...), which casts one batch at a time"
         )
-    return images.astype(np.float32) / 255.0
-
-
-class ImageBatches(keras.utils.PyDataset):
-    """Batches of a uint8 cache as float32 in [0, 1], optionally shuffled per epoch with a seed.
-
-    ``targets="self"`` yields (x, x) for autoencoders; ``targets=None`` yields x alone (predict).
-    Works with ``model.fit``/``predict`` on every Keras backend.
-    """
-
-    def __init__(self, images: np.ndarray, indices: np.ndarray | None = None,
-                 batch_size: int = 128, shuffle: bool = False, seed: int = 0,
-                 targets: str | None = "self", **kwargs):
-        super().__init__(**kwargs)
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, found {batch_size}")
-        self.images = images
-        self.indices = np.arange(len(images)) if indices is None else np.asarray(indices)
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.seed = seed
-        self.targets = targets
-        self.epoch = 0
-        self._order = self._make_order()
-
-    def _make_order(self) -> np.ndarray:
-        if not self.shuffle:
-            return self.indices
-        return np.random.default_rng((self.seed, self.epoch)).permutation(self.indices)
-
-    def __len__(self) -> int:
-        return math.ceil(len(self.indices) / self.batch_size)
-
-    def batch_indices(self, i: int) -> np.ndarray:
-        return self._order[i * self.batch_size:(i + 1) * self.batch_size]
-
-    def __getitem__(self, i: int):
-        idx = self.batch_indices(i)
-        order = np.argsort(idx, kind="stable")  # read in file order, keep the shuffled order
-        x = np.empty((len(idx), *self.images.shape[1:]), np.float32)
-        x[order] = read_rows(self.images, idx[order])
-        x *= 1.0 / 255.0
-        return (x, x) if self.targets == "self" else (x,)
-
-    def on_epoch_end(self):
-        self.epoch += 1
-        self._order = self._make_order()
+    return to_float01(images)

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.choices import size_error
+from ..core.pixels import to_uint8
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -219,14 +222,14 @@ def _render_chunk(f: dict[str, np.ndarray], size: int) -> np.ndarray:
     # lighting: a brightness gradient across the image from the light's direction
     la = np.deg2rad(_col(f["light_angle"]))
     img *= (1.0 + 0.22 * (-(x * np.cos(la)) - y * np.sin(la)))[..., None]
-    return (np.clip(img, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    return to_uint8(img)
 
 
 def render(factors: dict[str, np.ndarray], size: int = 96, chunk: int = 128,
            workers: int | None = None) -> np.ndarray:
     """Render faces for a factor table; returns uint8 (n, size, size, 3)."""
-    if size < 16 or size % 16:
-        raise ValueError(f"size must be a positive multiple of 16, found {size}")
+    if (msg := size_error(size)) is not None:
+        raise ValueError(f"size: {msg}")
     missing = [k for k in FACTOR_NAMES if k not in factors]
     if missing:
         raise ValueError(f"factor table lacks columns {missing}; expected {list(FACTOR_NAMES)}")

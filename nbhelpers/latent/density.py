@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import curve_fit
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))  # 2.3548
 
@@ -54,7 +56,7 @@ def fit_gaussian(h: Histogram) -> tuple[np.ndarray, float]:
     return np.asarray(popt), float(r2)
 
 
-class LatentDensity:
+class LatentDensity(BaseEstimator):
     """Per-axis and radial number densities of z-points, with Gaussian fits.
 
     Parameters: ``bin_width`` of the axis histograms; ``radius_widths`` of the radius histograms;
@@ -65,11 +67,15 @@ class LatentDensity:
     def __init__(self, bin_width: float = 0.25, radius_widths=(0.5, 0.05),
                  center_threshold: float = 1.0, broad_factor: float = 1.5):
         self.bin_width = bin_width
-        self.radius_widths = tuple(radius_widths)
+        self.radius_widths = radius_widths
         self.center_threshold = center_threshold
         self.broad_factor = broad_factor
 
     def fit(self, z: np.ndarray) -> LatentDensity:
+        widths = (self.bin_width, *self.radius_widths)
+        if not all(np.isfinite(w) and w > 0 for w in widths):
+            raise ValueError(f"bin_width and radius_widths must be finite and > 0, found "
+                             f"{self.bin_width} and {tuple(self.radius_widths)}")
         z = np.asarray(z, dtype=np.float32)
         if z.ndim != 2 or z.shape[1] < 1 or len(z) < 10:
             raise ValueError(f"expected z-points as an (N, z_dim) array with N >= 10, found {z.shape}")
@@ -85,15 +91,23 @@ class LatentDensity:
         broad = self.sigmas_ > self.broad_factor * self.sigma_median_
         self.off_center_axes_ = np.flatnonzero(off | broad)
         radius = np.linalg.norm(z.astype(np.float64), axis=1)
-        self.radius_histograms_ = {w: histogram(radius, w) for w in self.radius_widths}
-        coarse = self.radius_histograms_[self.radius_widths[0]]
+        self.radius_histograms_ = {float(w): histogram(radius, w) for w in self.radius_widths}
+        coarse = self.radius_histograms_[float(self.radius_widths[0])]
         (_, self.radius_peak_, self.radius_sigma_), _ = fit_gaussian(coarse)
         self.radius_expected_ = float(np.sqrt(self.z_dim_))
         self.radius_mean_ = float(radius.mean())
         return self
 
+    def fitted_curve(self, axis: int, points: int = 300) -> tuple[np.ndarray, np.ndarray]:
+        """(x, counts) of the Gaussian fitted to ``axis``, over the range of its histogram."""
+        check_is_fitted(self, "histograms_")
+        h = self.histograms_[axis]
+        x = np.linspace(h.centers[0], h.centers[-1], points)
+        return x, gaussian(x, self.amplitudes_[axis], self.centers_[axis], self.sigmas_[axis])
+
     def axis_table(self, axes=None) -> list[dict]:
         """[{axis, center, width (FWHM), sigma, r2}] for ``axes`` (default: the off-centre ones)."""
+        check_is_fitted(self, "histograms_")
         axes = self.off_center_axes_ if axes is None else np.asarray(axes)
         return [{"axis": int(j), "center": round(float(self.centers_[j]), 3),
                  "fwhm": round(float(self.fwhm_[j]), 3), "sigma": round(float(self.sigmas_[j]), 3),
@@ -102,6 +116,7 @@ class LatentDensity:
     def trim(self, z: np.ndarray, fact: float) -> np.ndarray:
         """Boolean mask of the points with mu_j - fact*FWHM_j <= z_j <= mu_j + fact*FWHM_j on every
         axis (the blog's elimination of outer points before PCA)."""
+        check_is_fitted(self, "centers_")
         z = np.asarray(z)
         if z.shape[1] != self.z_dim_:
             raise ValueError(f"z has {z.shape[1]} axes, the density was fitted on {self.z_dim_}")

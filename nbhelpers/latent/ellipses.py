@@ -1,4 +1,4 @@
-"""Pearson matrix, n-sigma confidence ellipses and fast 2-D density contours.
+"""n-sigma confidence ellipses of 2-D point sets.
 
 Confidence ellipses follow Carsten Schelp's method (matplotlib gallery, "Plot a confidence ellipse
 of a two-dimensional dataset"): from the Pearson coefficient rho, a unit ellipse with radii
@@ -7,11 +7,8 @@ moved to the mean. It is exactly the curve of Mahalanobis distance n, so for a b
 the share of points inside is the chi-square(2) probability 1 - exp(-n^2 / 2): 39.3 %, 86.5 %,
 98.9 % for n = 1, 2, 3.
 
-Density contours come from a binned Gaussian KDE: the points are whitened (so one isotropic
-kernel equals scipy's ``gaussian_kde`` kernel, which follows the data covariance), counted on a
-fine grid, smoothed with ``scipy.ndimage.gaussian_filter`` at Scott's bandwidth and read back at
-the requested grid. ``gaussian_kde`` itself costs about 9 s per pair at 80,000 points on a 100x100
-grid; this costs milliseconds (benchmarks/bench_kde.py).
+``ellipse_panels`` computes everything a figure of pairs shows (ellipses, the shares inside them,
+binned-KDE contours, the points drawn): the figure and the recorded shares read the same objects.
 """
 
 from __future__ import annotations
@@ -19,18 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
-
-def pearson(z: np.ndarray) -> np.ndarray:
-    return np.corrcoef(np.asarray(z, dtype=np.float64), rowvar=False)
-
-
-def top_correlated_pairs(r: np.ndarray, k: int = 4) -> list[tuple[int, int, float]]:
-    """The ``k`` axis pairs with the largest |Pearson coefficient|: [(i, j, rho)]."""
-    iu = np.triu_indices_from(r, k=1)
-    order = np.argsort(-np.abs(r[iu]))[:k]
-    return [(int(iu[0][o]), int(iu[1][o]), float(r[iu][o])) for o in order]
+from .kde import DensityGrid, density_grid
+from .subsets import subset
 
 
 def chi2_inside(n_sigma: float) -> float:
@@ -38,25 +28,31 @@ def chi2_inside(n_sigma: float) -> float:
     return float(1.0 - np.exp(-0.5 * n_sigma**2))
 
 
-class ConfidenceEllipses:
-    """n-sigma confidence ellipses of a 2-D point set (``fit(xy)`` with xy of shape (N, 2))."""
+class ConfidenceEllipses(BaseEstimator):
+    """n-sigma confidence ellipses of a 2-D point set (``fit(xy)`` with xy of shape (N, 2)).
+
+    Learned: ``mean_``, ``cov_``, ``std_``, ``rho_`` and ``inside_`` ({n: share of the fitted
+    points inside the n-sigma ellipse})."""
 
     def __init__(self, n_sigmas=(1.0, 2.0, 3.0)):
-        self.n_sigmas = tuple(n_sigmas)
+        self.n_sigmas = n_sigmas
 
     def fit(self, xy: np.ndarray) -> ConfidenceEllipses:
         xy = np.asarray(xy, dtype=np.float64)
         if xy.ndim != 2 or xy.shape[1] != 2 or len(xy) < 3:
             raise ValueError(f"expected points of shape (N >= 3, 2), found {xy.shape}")
+        if not all(n > 0 for n in self.n_sigmas):
+            raise ValueError(f"n_sigmas must be positive, found {self.n_sigmas}")
         self.mean_ = xy.mean(axis=0)
         self.cov_ = np.cov(xy, rowvar=False)
         self.std_ = np.sqrt(np.diag(self.cov_))
         self.rho_ = float(self.cov_[0, 1] / (self.std_[0] * self.std_[1]))
-        self.inside_ = {n: self.fraction_inside(xy, n) for n in self.n_sigmas}
+        self.inside_ = {float(n): self.fraction_inside(xy, n) for n in self.n_sigmas}
         return self
 
     def outline(self, n_sigma: float, points: int = 200) -> np.ndarray:
         """(points, 2) polygon of the n-sigma ellipse, Schelp's construction."""
+        check_is_fitted(self, "cov_")
         t = np.linspace(0, 2 * np.pi, points)
         rx, ry = np.sqrt(1 + self.rho_), np.sqrt(1 - self.rho_)
         u, v = rx * np.cos(t), ry * np.sin(t)
@@ -66,55 +62,48 @@ class ConfidenceEllipses:
                                 self.mean_[1] + n_sigma * self.std_[1] * y])
 
     def fraction_inside(self, xy: np.ndarray, n_sigma: float) -> float:
+        check_is_fitted(self, "cov_")
         d = np.asarray(xy, dtype=np.float64) - self.mean_
         m2 = np.einsum("ij,jk,ik->i", d, np.linalg.inv(self.cov_), d)
         return float(np.mean(m2 <= n_sigma**2))
 
 
 @dataclass
-class DensityGrid:
-    x: np.ndarray  # (nx,) grid centres
-    y: np.ndarray  # (ny,)
-    density: np.ndarray  # (ny, nx), a probability density
+class EllipsePanel:
+    """One pair (i, j) of a point set: its ellipses, KDE contours and the points to draw."""
 
-    def levels(self, masses=(0.95, 0.8, 0.5, 0.2)) -> np.ndarray:
-        """Density levels whose contours enclose the given probability masses (ascending)."""
-        d = np.sort(self.density.ravel())[::-1]
-        cell = (self.x[1] - self.x[0]) * (self.y[1] - self.y[0])
-        cum = np.cumsum(d) * cell
-        lv = [d[min(np.searchsorted(cum, m), len(d) - 1)] for m in masses]
-        return np.unique(np.asarray(lv))
+    i: int
+    j: int
+    ellipses: ConfidenceEllipses
+    grid: DensityGrid
+    shown: np.ndarray  # (m, 2) the points a scatter draws (a random subset of at most max_points)
+    n: int  # the number of points the ellipses and shares were computed on
+
+    def stats(self) -> dict:
+        """{rho, inside_1sigma, inside_2sigma, inside_3sigma} as recorded in results.json."""
+        return {"rho": round(self.ellipses.rho_, 4),
+                **{f"inside_{n:g}sigma": round(v, 4) for n, v in self.ellipses.inside_.items()}}
 
 
-def density_grid(xy: np.ndarray, gridsize: int = 100, extent=None, fine: int = 256,
-                 bw: str | float = "scott") -> DensityGrid:
-    """Binned Gaussian KDE of 2-D points evaluated on a ``gridsize`` x ``gridsize`` grid.
+def ellipse_panels(x: np.ndarray, pairs, gridsize: int = 80, max_points: int = 20_000,
+                   seed: int = 0) -> list[EllipsePanel]:
+    """For each (i, j): confidence ellipses and shares on all points of ``x[:, [i, j]]``, the
+    binned-KDE density grid, and a random subset of ``max_points`` points for the scatter."""
+    x = np.asarray(x)
+    show = subset(len(x), max_points, seed)
+    out = []
+    for i, j in pairs:
+        xy = x[:, [int(i), int(j)]]
+        out.append(EllipsePanel(int(i), int(j), ConfidenceEllipses().fit(xy),
+                                density_grid(xy, gridsize), xy[show], len(xy)))
+    return out
 
-    Agrees with ``scipy.stats.gaussian_kde(xy.T, bw_method=bw)`` up to the binning error.
-    """
-    xy = np.asarray(xy, dtype=np.float64)
-    n = len(xy)
-    mean = xy.mean(axis=0)
-    cov = np.cov(xy, rowvar=False)
-    chol = np.linalg.cholesky(cov)
-    inv = np.linalg.inv(chol)
-    w = (xy - mean) @ inv.T  # whitened: identity covariance
-    h = n ** (-1.0 / 6.0) if bw == "scott" else float(bw)  # Scott's factor for d = 2
-    lim = np.abs(w).max() + 4 * h
-    edges = np.linspace(-lim, lim, fine + 1)
-    step = edges[1] - edges[0]
-    counts, _, _ = np.histogram2d(w[:, 0], w[:, 1], bins=[edges, edges])
-    smooth = ndimage.gaussian_filter(counts, sigma=h / step, mode="constant")
-    dens_w = smooth / (n * step * step)  # density in whitened coordinates
-    if extent is None:
-        lo, hi = xy.min(axis=0), xy.max(axis=0)
-        pad = 0.05 * (hi - lo)
-        extent = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
-    gx = np.linspace(extent[0], extent[1], gridsize)
-    gy = np.linspace(extent[2], extent[3], gridsize)
-    px, py = np.meshgrid(gx, gy)
-    q = (np.column_stack([px.ravel(), py.ravel()]) - mean) @ inv.T
-    coords = (q - edges[0]) / step - 0.5  # fractional indices of bin centres
-    vals = ndimage.map_coordinates(dens_w, [coords[:, 0], coords[:, 1]], order=1, cval=0.0)
-    density = vals.reshape(gridsize, gridsize) / abs(np.linalg.det(chol))
-    return DensityGrid(gx, gy, density)
+
+def panel_stats(panels: list[EllipsePanel]) -> dict[str, dict]:
+    """{"i,j": stats} of each panel."""
+    return {f"{p.i},{p.j}": p.stats() for p in panels}
+
+
+def mean_inside(panels: list[EllipsePanel], n_sigma: float) -> float:
+    """The mean share inside the n-sigma ellipses over ``panels``."""
+    return float(np.mean([p.ellipses.inside_[float(n_sigma)] for p in panels]))

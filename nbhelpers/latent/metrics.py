@@ -23,6 +23,8 @@ import numpy as np
 from scipy import linalg
 from sklearn.decomposition import PCA
 
+from ..core.pixels import to_float01
+
 
 class PixelPCA:
     """Whitened PCA of flattened pixels (images uint8 or float in [0, 1])."""
@@ -32,12 +34,7 @@ class PixelPCA:
 
     @staticmethod
     def _flat(images) -> np.ndarray:
-        x = np.asarray(images)
-        if x.dtype == np.uint8:
-            x = x.astype(np.float32)
-            x /= 255.0  # in place: one float32 copy, not two
-        else:
-            x = x.astype(np.float32, copy=False)
+        x = to_float01(images)  # uint8: one float32 copy, scaled in place
         return x.reshape(len(x), -1)
 
     def fit(self, images) -> PixelPCA:

@@ -4,33 +4,44 @@ The blog's progression, from naive to statistical: uniform in a box [-a, a]^d; u
 axis' observed range; independent Gaussians per axis (no correlations); the unit normal N(0, I)
 (what a VAE is trained towards); a multivariate normal with the full covariance; the same confined
 to its n-sigma region; a Gaussian mixture (the RAE paper's ex-post density estimator). Paths: a
-straight line between two z-points and a walk along a PCA axis.
+straight line between two z-points (walks along PCA axes: ``pca.LatentPCA.walk``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy import special, stats
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from .subsets import subset
 
 
-class Sampler:
+class Sampler(BaseEstimator):
+    """``fit(z)`` learns from z-points (N, z_dim); ``sample(n, seed)`` draws (n, z_dim) float32."""
+
     name = "sampler"
 
     def fit(self, z: np.ndarray) -> Sampler:
         z = np.asarray(z, dtype=np.float64)
         if z.ndim != 2 or len(z) < 2:
             raise ValueError(f"expected z-points as (N >= 2, z_dim), found {z.shape}")
+        self._validate()
         self.z_dim_ = z.shape[1]
         self._fit(z)
         return self
+
+    def _validate(self) -> None:
+        """Check the parameters (at fit time, as scikit-learn does)."""
 
     def _fit(self, z):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
-        if not hasattr(self, "z_dim_"):
-            raise RuntimeError(f"{type(self).__name__} is not fitted: call fit(z) first")
-        return self._sample(n, np.random.default_rng(seed)).astype(np.float32)
+        check_is_fitted(self, "z_dim_")
+        if n < 1:
+            raise ValueError(f"n must be at least 1, found {n}")
+        return self._sample(int(n), np.random.default_rng(seed)).astype(np.float32)
 
 
 class UniformBox(Sampler):
@@ -98,15 +109,16 @@ class MultivariateNormal(Sampler):
         self.mean_ = z.mean(axis=0)
         self.cov_ = np.cov(z, rowvar=False)
         w, v = np.linalg.eigh(self.cov_)
-        self._root = v * np.sqrt(np.clip(w, 0.0, None))  # cov = root @ root.T
-        self._inv = np.linalg.pinv(self.cov_)
+        self.root_ = v * np.sqrt(np.clip(w, 0.0, None))  # cov = root @ root.T
+        self.precision_ = np.linalg.pinv(self.cov_)
 
     def mahalanobis(self, x: np.ndarray) -> np.ndarray:
+        check_is_fitted(self, "precision_")
         d = np.asarray(x, dtype=np.float64) - self.mean_
-        return np.sqrt(np.einsum("ij,jk,ik->i", d, self._inv, d))
+        return np.sqrt(np.einsum("ij,jk,ik->i", d, self.precision_, d))
 
     def _sample(self, n, rng):
-        return self.mean_ + rng.standard_normal((n, self.z_dim_)) @ self._root.T
+        return self.mean_ + rng.standard_normal((n, self.z_dim_)) @ self.root_.T
 
 
 class ConfinedNormal(MultivariateNormal):
@@ -118,6 +130,10 @@ class ConfinedNormal(MultivariateNormal):
 
     def __init__(self, n_sigma: float = 2.0):
         self.n_sigma = n_sigma
+
+    def _validate(self):
+        if not (np.isfinite(self.n_sigma) and self.n_sigma > 0):
+            raise ValueError(f"n_sigma must be finite and > 0, found {self.n_sigma}")
 
     def _fit(self, z):
         super()._fit(z)
@@ -142,24 +158,32 @@ class GaussianMixtureSampler(Sampler):
     name = "gmm"
 
     def __init__(self, k: int = 10, seed: int = 0, max_points: int | None = 50_000):
-        if max_points is not None and max_points < k:
-            raise ValueError(f"max_points must be at least the number of components ({k}), "
-                             f"found {max_points}")
         self.k, self.seed, self.max_points = k, seed, max_points
+
+    def _validate(self):
+        if self.k < 1:
+            raise ValueError(f"k must be at least 1, found {self.k}")
+        if self.max_points is not None and self.max_points < self.k:
+            raise ValueError(f"max_points must be at least the number of components ({self.k}), "
+                             f"found {self.max_points}")
 
     def _fit(self, z):
         from sklearn.mixture import GaussianMixture
 
-        from .projections import subset
-
         z = z[subset(len(z), self.max_points, self.seed)]
         self.gmm_ = GaussianMixture(self.k, covariance_type="full", reg_covar=1e-5,
                                     random_state=self.seed).fit(z)
+        self.weights_ = self.gmm_.weights_
+        self.means_ = self.gmm_.means_
+        self.roots_ = np.linalg.cholesky(self.gmm_.covariances_)  # cov_c = root_c @ root_c.T
 
     def _sample(self, n, rng):
-        self.gmm_.random_state = int(rng.integers(2**31 - 1))
-        x, _ = self.gmm_.sample(n)
-        return x[rng.permutation(n)]  # sklearn returns them grouped by component
+        """Component counts from the mixture weights, then each component's Gaussian, all from
+        ``rng`` (the fitted mixture is never changed), shuffled so components are interleaved."""
+        counts = rng.multinomial(n, self.weights_ / self.weights_.sum())
+        parts = [self.means_[c] + rng.standard_normal((m, self.z_dim_)) @ self.roots_[c].T
+                 for c, m in enumerate(counts) if m]
+        return np.concatenate(parts)[rng.permutation(n)]
 
 
 def standard_set(n_sigma: float = 2.0, gmm_components: int = 10, seed: int = 0,
@@ -181,13 +205,10 @@ def line(z_a: np.ndarray, z_b: np.ndarray, steps: int = 8) -> np.ndarray:
     return ((1 - t) * np.asarray(z_a, np.float64) + t * np.asarray(z_b, np.float64)).astype(np.float32)
 
 
-def pca_walk(pca, axis: int, steps: int = 9, span: float = 3.0, start=None) -> np.ndarray:
-    """A walk along PCA ``axis`` through ``start`` (default: the mean), from -span to +span
-    standard deviations of that component: (steps, d) points in z."""
-    sd = np.sqrt(pca.pca_.explained_variance_[axis])
-    base = pca.mean_ if start is None else np.asarray(start, np.float64)
-    t = np.linspace(-span, span, steps)[:, None]
-    return (base + t * sd * pca.pca_.components_[axis]).astype(np.float32)
+def standard_normal(n: int, z_dim: int, seed: int = 0) -> np.ndarray:
+    """``n`` latent vectors drawn from N(0, I) (float32), deterministic for a seed: what a VAE's
+    Decoder is trained to accept."""
+    return np.random.default_rng(seed).standard_normal((n, z_dim)).astype(np.float32)
 
 
 def attribute_vector(z: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-ACTIVATIONS = ("relu", "leaky_relu", "selu")
+from ..core.choices import ACTIVATIONS, check_choice, size_error
 
 
 def _activation(name: str, label: str):
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, found {name!r}")
+    check_choice("activation", name, ACTIVATIONS)
     if name == "leaky_relu":
         return layers.LeakyReLU(negative_slope=0.2, name=label)
     return layers.Activation(name, name=label)
@@ -26,10 +25,8 @@ def _activation(name: str, label: str):
 
 def _check_shape(shape, n_down: int) -> tuple[int, int, int]:
     h, w, c = shape
-    f = 2**n_down
-    if h % f or w % f:
-        raise ValueError(f"image height and width must be divisible by {f} ({n_down} stride-2 "
-                         f"layers), found {h}x{w}")
+    if (msg := size_error(h, w, n_down)) is not None:
+        raise ValueError(msg)
     return h, w, c
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-KINDS = ("bce", "mse")
+from ..core.choices import LOSSES, check_choice
 
 
 @keras.saving.register_keras_serializable(package="nbhelpers")
@@ -22,6 +22,5 @@ def pixel_mse(y_true, y_pred):
 
 
 def get(kind: str):
-    if kind not in KINDS:
-        raise ValueError(f"loss must be one of {KINDS}, found {kind!r}")
+    check_choice("loss", kind, LOSSES)
     return pixel_bce if kind == "bce" else pixel_mse

@@ -94,16 +94,3 @@ def build_vae(input_shape=(96, 96, 3), z_dim: int = 256, extra_dense: int | None
     if compile:
         model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     return model
-
-
-def from_profile(cfg, extra_dense: int | None = None, compile: bool = True) -> VAE:
-    return build_vae(cfg.image_shape, cfg.z_dim, extra_dense, cfg.kl_weight, cfg.loss,
-                     cfg.learning_rate, cfg.seed, compile, filters=tuple(cfg.filters),
-                     activation=cfg.activation, batch_norm=cfg.batch_norm)
-
-
-def standard_normal(n: int, z_dim: int, seed: int = 0):
-    """``n`` latent vectors drawn from N(0, I) (float32), deterministic for a seed."""
-    import numpy as np
-
-    return np.random.default_rng(seed).standard_normal((n, z_dim)).astype(np.float32)

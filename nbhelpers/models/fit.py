@@ -1,4 +1,4 @@
-"""Training with progress, CSV history, best checkpoint, NaN guard and resumption.
+"""Fitting a model with progress, CSV history, best checkpoint, NaN guard and resumption.
 
 ``fit`` wraps ``model.fit`` with:
 - a progress bar (Keras' own; one line per epoch when no frontend is attached, e.g. papermill);
@@ -8,7 +8,7 @@
 - ``BackupAndRestore``: a run killed mid-training (a Colab disconnect, SIGKILL) continues at the
   last finished epoch when started again; the backup folder may live on Google Drive;
 - optional mixed precision (the Decoder's sigmoid output stays float32);
-- a memory line per epoch (``resources.memory_callback``);
+- a memory line per epoch (``MemoryLine``, from ``resources.snapshot``);
 - ``tf.distribute.MirroredStrategy`` when more than one GPU is visible (or when asked for).
 """
 
@@ -18,6 +18,7 @@ import csv
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,8 @@ import keras
 import numpy as np
 
 from .. import resources
-from ..store import RunDir, atomic_path
+from ..core.display import has_frontend
+from ..core.files import atomic_path
 
 
 @dataclass
@@ -88,6 +90,26 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._t0)
 
 
+class MemoryLine(keras.callbacks.Callback):
+    """A memory line per epoch (``resources.snapshot``); warns near the RAM limit."""
+
+    def __init__(self, warn_fraction: float = 0.9, verbose: bool = True):
+        super().__init__()
+        self.warn_fraction, self.verbose = warn_fraction, verbose
+        self.lines: list[str] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        snap = resources.snapshot()
+        line = f"epoch {epoch + 1}: {snap.line()}"
+        self.lines.append(line)
+        if self.verbose:
+            print(line)
+        if snap.ram_fraction > self.warn_fraction:
+            warnings.warn(f"RAM is {snap.ram_fraction:.0%} used ({snap.ram_available / resources.GB:.1f} "
+                          f"GB available): lower batch_size or n_images before the kernel dies",
+                          ResourceWarning, stacklevel=2)
+
+
 def read_history(csv_path: str | os.PathLike) -> dict[str, list[float]]:
     """The CSV history, one value per epoch (a repeated epoch keeps its last row)."""
     rows: dict[int, dict] = {}
@@ -136,15 +158,13 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
         if mixed_precision:
             keras.mixed_precision.set_global_policy("float32")
     if verbose is None:
-        from ..widgets import has_frontend
-
         verbose = 1 if has_frontend() else 2
     guard, timer = NaNGuard(), EpochTimer()
     cbs = [guard, timer, keras.callbacks.CSVLogger(str(history_csv), append=True),
            keras.callbacks.BackupAndRestore(str(backup), double_checkpoint=True),
            AtomicBestCheckpoint(out_dir / f"{name}_best.keras")]
     if memory_lines:
-        cbs.append(resources.memory_callback(verbose=bool(verbose)))
+        cbs.append(MemoryLine(verbose=bool(verbose)))
     cbs.extend(callbacks)
     x, y = train if isinstance(train, tuple) else (train, None)  # (x, y) arrays or a batch source
     model.fit(x, y, batch_size=batch_size if y is not None else None, validation_data=val,
@@ -160,68 +180,3 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
     return TrainResult(model, read_history(history_csv),
                        float(np.mean(timer.seconds)) if timer.seconds else float("nan"),
                        initial, timer.seconds)
-
-
-def train(cfg, run: RunDir, dataset, kind: str = "ae", extra_dense: int | None = None,
-          name: str | None = None, epochs: int | None = None, **kwargs) -> TrainResult:
-    """The series' training step: split, stream batches, fit, save ``models/<name>.keras``.
-
-    ``kind`` is "ae" or "vae"; the validation images are the last ``val_fraction`` of a seeded
-    permutation (``data.split_indices``), the same for every model of a run.
-    """
-    from ..data import ImageBatches, split_indices
-    from . import autoencoder, vae
-
-    if kind not in ("ae", "vae"):
-        raise ValueError(f"kind must be 'ae' or 'vae', found {kind!r}")
-    name = name or kind
-    train_idx, val_idx = split_indices(len(dataset.images), cfg.val_fraction, cfg.seed)
-    train_b = ImageBatches(dataset.images, train_idx, cfg.batch_size, shuffle=True, seed=cfg.seed)
-    val_b = ImageBatches(dataset.images, val_idx, cfg.batch_size)
-
-    def model_fn():
-        if kind == "ae":
-            return autoencoder.from_profile(cfg)
-        return vae.from_profile(cfg, extra_dense=extra_dense)
-
-    result = fit(model_fn, train_b, val_b, epochs or (cfg.epochs if kind == "ae" else
-                                                      cfg.vae_epochs),
-                 run.path / "models", name, mixed_precision=cfg.mixed_precision, **kwargs)
-    run.save_model(f"models/{name}.keras", result.model, source=dataset.source)
-    run.save_json(f"models/{name}_history.json",
-                  {"history": result.history, "epoch_seconds": result.epoch_seconds,
-                   "initial_epoch": result.initial_epoch})
-    return result
-
-
-def summary(result: TrainResult, prefix: str = "") -> dict:
-    """The values a notebook records about a training run."""
-    h = result.history
-    out = {
-        f"{prefix}loss_first_epoch": h["loss"][0],
-        f"{prefix}loss_last_epoch": h["loss"][-1],
-        f"{prefix}val_loss_last_epoch": h["val_loss"][-1],
-        f"{prefix}seconds_per_epoch": round(result.seconds_per_epoch, 3),
-        f"{prefix}epochs": result.epochs,
-    }
-    for key in ("reconstruction", "kl"):
-        if key in h:
-            out[f"{prefix}{key}_last_epoch"] = h[key][-1]
-            out[f"{prefix}val_{key}_last_epoch"] = h[f"val_{key}"][-1]
-    return out
-
-
-def train_vae_variants(cfg, run: RunDir, dataset, **kwargs) -> dict[str, TrainResult]:
-    """The VAE with the extra Dense layer (size z_dim) and, where the profile allows
-    (``vae_compare_without_dense``), the VAE without it; keys "vae" and "vae_nodense"."""
-    out = {"vae": train(cfg, run, dataset, "vae", extra_dense=cfg.z_dim, name="vae", **kwargs)}
-    if cfg.vae_compare_without_dense:
-        out["vae_nodense"] = train(cfg, run, dataset, "vae", extra_dense=None,
-                                   name="vae_nodense", **kwargs)
-    return out
-
-
-def variants_table(results: dict[str, TrainResult]) -> dict[str, dict]:
-    """{variant: summary + encoder parameter count} for the VAE comparison."""
-    return {name: {**summary(r), "encoder_params": int(r.model.encoder.count_params())}
-            for name, r in results.items()}

@@ -1,10 +1,9 @@
-"""PCA of z-points, the Pearson check, t-SNE (openTSNE, or scikit-learn for comparison), planes.
+"""t-SNE of z-points through openTSNE, scikit-learn's TSNE for comparison, and one exact KL.
 
-PCA uses scikit-learn's exact SVD. After the transformation the Pearson correlation matrix of the
-components must be the identity: ``pearson_check`` measures how far it is. t-SNE runs through
-openTSNE (FFT-accelerated gradients, all cores, PCA initialisation); scikit-learn's Barnes-Hut
-TSNE is available for comparison. The blog's settings (perplexity 10, early exaggeration 16, 1000
-iterations in total) are parameters; iterations count both phases, as in scikit-learn.
+openTSNE: FFT-accelerated gradients, all cores, PCA initialisation. The blog's settings
+(perplexity, early exaggeration, iterations in total) are parameters; iterations count both
+phases, as in scikit-learn. The fitted openTSNE embedding is kept in the result
+(``TSNEResult.fitted``), so that new points can be placed on the map with its ``transform``.
 """
 
 from __future__ import annotations
@@ -12,38 +11,12 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sklearn.decomposition import PCA
 
-
-class LatentPCA:
-    """PCA with explained variance, cumulative importance and components for a variance share."""
-
-    def __init__(self, n_components: int | None = None, target: float = 0.8):
-        self.n_components = n_components
-        self.target = target
-
-    def fit(self, z: np.ndarray) -> LatentPCA:
-        z = np.asarray(z, dtype=np.float64)
-        self.pca_ = PCA(n_components=self.n_components, svd_solver="full").fit(z)
-        self.explained_variance_ratio_ = self.pca_.explained_variance_ratio_
-        self.cumulative_ = np.cumsum(self.explained_variance_ratio_)
-        self.components_for_target_ = int(np.searchsorted(self.cumulative_, self.target) + 1)
-        self.mean_ = self.pca_.mean_
-        return self
-
-    def transform(self, z: np.ndarray, k: int | None = None) -> np.ndarray:
-        out = self.pca_.transform(np.asarray(z, dtype=np.float64))
-        return (out[:, :k] if k else out).astype(np.float32)
-
-
-def pearson_check(x: np.ndarray) -> dict[str, float]:
-    """How far the Pearson matrix of ``x`` is from the identity (diagonal of ones)."""
-    r = np.corrcoef(np.asarray(x, dtype=np.float64), rowvar=False)
-    off = r - np.diag(np.diag(r))
-    return {"max_offdiag": float(np.abs(off).max()),
-            "max_diag_deviation": float(np.abs(np.diag(r) - 1.0).max())}
+from .pca import LatentPCA
+from .subsets import subset
 
 
 @dataclass
@@ -55,17 +28,12 @@ class TSNEResult:
     kl: float
     method: str
     index: np.ndarray | None = None  # the rows of z that were embedded
+    fitted: Any = None  # openTSNE's TSNEEmbedding (None for scikit-learn): ``fitted.transform(x)``
+    settings: dict | None = None  # perplexity, early exaggeration, iterations
 
     def record(self) -> dict:
         return {"n": self.n, "input": self.input, "seconds": round(self.seconds, 2),
-                "kl": round(float(self.kl), 4), "method": self.method}
-
-
-def subset(n_total: int, n: int | None, seed: int = 0) -> np.ndarray:
-    """Sorted random indices of ``n`` points (all when n is None or larger)."""
-    if n is None or n >= n_total:
-        return np.arange(n_total)
-    return np.sort(np.random.default_rng(seed).choice(n_total, n, replace=False))
+                "kl": round(float(self.kl), 4), "method": self.method, **(self.settings or {})}
 
 
 def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
@@ -97,16 +65,18 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
                             early_exaggeration_iter=ee_iter, n_iter=n_iter - ee_iter,
                             initialization="pca", negative_gradient_method="fft", n_jobs=jobs,
                             random_state=seed, **(opentsne_options or {})).fit(x)
-        out, kl = np.asarray(emb), float(emb.kl_divergence)
+        out, kl, fitted = np.asarray(emb), float(emb.kl_divergence), emb
     else:
         from sklearn.manifold import TSNE
 
         model = TSNE(perplexity=perplexity, early_exaggeration=early_exaggeration, max_iter=n_iter,
                      init="pca", random_state=seed, n_jobs=jobs)
         out = model.fit_transform(x)
-        kl = float(model.kl_divergence_)
+        kl, fitted = float(model.kl_divergence_), None
+    settings = {"perplexity": perplexity, "early_exaggeration": early_exaggeration,
+                "n_iter": n_iter}
     return TSNEResult(out.astype(np.float32), len(idx), label, time.perf_counter() - t0, kl, method,
-                      idx)
+                      idx, fitted, settings)
 
 
 def embedding_kl(x: np.ndarray, y: np.ndarray, perplexity: float = 30.0, n_jobs: int = -1,
@@ -149,14 +119,3 @@ def tsne_series(z: np.ndarray, sizes=(), pca_components=(), n_pca: int | None = 
     for n, k in tqdm(jobs, desc="t-SNE", disable=not progress):
         out.append(tsne(z, n, k, pca=pca, **kwargs))
     return out
-
-
-def plane(x: np.ndarray, i: int, j: int, half_width: float | None = None,
-          center=(0.0, 0.0)) -> np.ndarray:
-    """Points of ``x`` projected onto axes (i, j), optionally only those inside the square of side
-    2 * ``half_width`` around ``center``; returns (m, 2)."""
-    p = np.asarray(x)[:, [i, j]]
-    if half_width is None:
-        return p
-    inside = (np.abs(p[:, 0] - center[0]) <= half_width) & (np.abs(p[:, 1] - center[1]) <= half_width)
-    return p[inside]

@@ -9,12 +9,13 @@ import keras
 import numpy as np
 import pytest
 
-from nbhelpers import config, data, store
-from nbhelpers.models import build_autoencoder, training
+from nbhelpers.models import build_autoencoder
+from nbhelpers.models import fit as training
 
 WORKER = textwrap.dedent("""
     import sys, time, numpy as np, keras
-    from nbhelpers.models import build_autoencoder, training
+    from nbhelpers.models import build_autoencoder
+    from nbhelpers.models import fit as training
     out, sleep_at = sys.argv[1], int(sys.argv[2])
     x = np.random.default_rng(0).random((64, 16, 16, 3)).astype("float32")
 
@@ -82,16 +83,6 @@ def test_nan_loss_stops_with_advice(tmp_path):
         training.fit(_tiny, bad, val, 2, tmp_path, "ae", verbose=0)
 
 
-def test_ae_loss_falls_on_the_smoke_profile(tmp_path):
-    cfg = config.load("smoke", n_images=512, epochs=3)
-    run = store.RunDir(tmp_path, "01_test")
-    ds = data.prepare(cfg, run, progress=False)
-    result = training.train(cfg, run, ds, "ae", verbose=0)
-    loss = result.history["loss"]
-    assert loss[-1] < loss[0] - 0.02 and result.history["val_loss"][-1] < loss[0]
-    assert run.manifest["models/ae.keras"]["params"] == result.model.count_params()
-
-
 MIRRORED = textwrap.dedent("""
     import tensorflow as tf
     cpu = tf.config.list_physical_devices("CPU")[0]
@@ -99,7 +90,8 @@ MIRRORED = textwrap.dedent("""
         cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
     import numpy as np
     from nbhelpers import resources
-    from nbhelpers.models import build_autoencoder, training
+    from nbhelpers.models import build_autoencoder
+    from nbhelpers.models import fit as training
     strategy = resources.distribution_strategy(["/cpu:0", "/cpu:1"])
     x = np.random.default_rng(0).random((64, 16, 16, 3)).astype("float32")
     r = training.fit(lambda: build_autoencoder((16, 16, 3), 4, filters=(4, 4, 4, 4)), (x, x),
@@ -117,3 +109,11 @@ def test_mirrored_strategy_over_two_logical_cpus_trains_one_epoch(tmp_path):
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("replicas")][0]
     assert line.startswith("replicas 2 epochs 1 loss")
     assert np.isfinite(float(line.split()[-1]))
+
+
+def test_memory_line_logs_each_epoch():
+    cb = training.MemoryLine(verbose=False)
+    model = build_autoencoder((16, 16, 3), 4, filters=(4, 4, 4, 4))
+    x = np.zeros((8, 16, 16, 3), np.float32)
+    model.fit(x, x, epochs=2, verbose=0, callbacks=[cb])
+    assert len(cb.lines) == 2 and cb.lines[1].startswith("epoch 2: RAM: process")

@@ -1,0 +1,48 @@
+"""The data step: which image cache a run uses (``data.json``), and its train/validation split."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import config
+from ..data import Dataset, open_labelled, split_indices, synthetic_cache
+from ..store import RunDir
+
+
+def prepare(cfg: config.Profile, run: RunDir, progress: bool = True) -> Dataset:
+    """Build or reuse the profile's cache (synthetic faces or CelebA) and name it in the run."""
+    cache = config.cache_dir(cfg)
+    if cfg.data_source == "synthetic":
+        path = synthetic_cache(cache, cfg.n_images or 20_000, cfg.image_size, cfg.seed,
+                               cfg.factor_distribution, progress)
+        source = f"synthetic faces ({cfg.factor_distribution} factors, seed {cfg.seed})"
+    else:
+        from ..data.celeba import build_celeba_cache
+
+        path = build_celeba_cache(cfg.data, cache, cfg.image_size, cfg.split, cfg.n_images,
+                                  progress=progress)
+        source = f"CelebA {cfg.split} split from {cfg.data}"
+    ds = open_labelled(path, source)
+    run.save_json("data.json", {"path": str(path), "shape": list(ds.shape), "dtype": "uint8",
+                                "source": source}, source=source)
+    return ds
+
+
+def open_dataset(run: RunDir) -> Dataset:
+    """Open the cache named by the run's ``data.json``, checking its shape."""
+    info = run.load_json("data.json")
+    try:
+        return open_labelled(info["path"], info["source"], info["shape"])
+    except FileNotFoundError:
+        raise FileNotFoundError(f"the image cache of this run is gone: {info['path']} (run "
+                                f"notebook 01 again to rebuild it)") from None
+
+
+def split(cfg: config.Profile, ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """(train, validation) indices: the same seeded split for every model and notebook of a run."""
+    return split_indices(len(ds), cfg.val_fraction, cfg.seed)
+
+
+def held_out(cfg: config.Profile, ds: Dataset, n: int = 10) -> np.ndarray:
+    """The first ``n`` validation images (uint8)."""
+    return ds.take(split(cfg, ds)[1][:n])

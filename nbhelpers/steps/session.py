@@ -1,0 +1,48 @@
+"""Opening and closing a notebook of the series: parameters, seeds, run directory, resource lines."""
+
+from __future__ import annotations
+
+import os
+
+from .. import config, resources, store
+from ..core.display import enable_figure_display
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's ``random``, numpy's global generator and Keras (its backend's generator, and
+    so the models' initial weights) from one number, so that two runs with one seed agree."""
+    import keras
+
+    keras.utils.set_random_seed(int(seed))
+
+
+def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | None = None,
+          data: str | None = None, overrides: dict | None = None, **more):
+    """Validate the parameters, seed, open the run directory for ``notebook``, print a resource line.
+
+    Returns ``(cfg, run)``: the validated :class:`config.Profile` and the :class:`store.RunDir`.
+    """
+    enable_figure_display()
+    cfg = config.load(profile, data=data, **{**(overrides or {}), **more})
+    seed_everything(cfg.seed)
+    run = store.open_run(run_dir or config.default_run_dir(profile), notebook)
+    resources.enable_gpu_memory_growth()
+    print(f"{notebook}: profile {cfg.name}, run directory {run.path}")
+    print(resources.snapshot().line())
+    return cfg, run
+
+
+def record_all(values: dict) -> dict:
+    """``record`` every item of ``values`` (a dict of name -> JSON-able value)."""
+    return {k: store.record(k, v) for k, v in values.items()}
+
+
+def end() -> str:
+    """Print the resource line at the end of a notebook and record it as ``resources`` (RSS now
+    and at its peak, system RAM, VRAM per GPU), so each step's memory needs are in results.json."""
+    snap = resources.snapshot()
+    line = snap.line()
+    print(line)
+    if store.has_active_notebook():
+        store.record("resources", snap.summary())
+    return line

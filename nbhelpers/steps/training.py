@@ -1,0 +1,93 @@
+"""The training step: models built from the profile, fitted on streamed batches, saved in the run."""
+
+from __future__ import annotations
+
+from .. import config
+from ..data import Dataset
+from ..models import autoencoder, vae
+from ..models.batches import ImageBatches
+from ..models.fit import TrainResult, fit
+from ..store import RunDir
+from .artifacts import save_model
+from .dataset import split
+
+KINDS = ("ae", "vae")
+
+
+def _conv(cfg: config.Profile) -> dict:
+    return {"filters": tuple(cfg.filters), "activation": cfg.activation,
+            "batch_norm": cfg.batch_norm}
+
+
+def build_ae(cfg: config.Profile, compile: bool = True):
+    """The blog's AE at the profile's image size, z_dim, loss and learning rate."""
+    return autoencoder.build_autoencoder(cfg.image_shape, cfg.z_dim, cfg.loss, cfg.learning_rate,
+                                         compile, **_conv(cfg))
+
+
+def build_vae(cfg: config.Profile, extra_dense: int | None = None, compile: bool = True):
+    """The VAE (with an extra Dense layer of ``extra_dense`` neurons, or none)."""
+    return vae.build_vae(cfg.image_shape, cfg.z_dim, extra_dense, cfg.kl_weight, cfg.loss,
+                         cfg.learning_rate, cfg.seed, compile, **_conv(cfg))
+
+
+def train(cfg: config.Profile, run: RunDir, dataset: Dataset, kind: str = "ae",
+          extra_dense: int | None = None, name: str | None = None, epochs: int | None = None,
+          **kwargs) -> TrainResult:
+    """Split, stream batches, fit, save ``models/<name>.keras`` and its history.
+
+    ``kind`` is "ae" or "vae"; the validation images are the last ``val_fraction`` of a seeded
+    permutation (``dataset.split``), the same for every model of a run.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, found {kind!r}")
+    name = name or kind
+    train_idx, val_idx = split(cfg, dataset)
+    train_b = ImageBatches(dataset.images, train_idx, cfg.batch_size, shuffle=True, seed=cfg.seed)
+    val_b = ImageBatches(dataset.images, val_idx, cfg.batch_size)
+
+    def model_fn():
+        return build_ae(cfg) if kind == "ae" else build_vae(cfg, extra_dense)
+
+    result = fit(model_fn, train_b, val_b, epochs or (cfg.epochs if kind == "ae" else
+                                                      cfg.vae_epochs),
+                 run.path / "models", name, mixed_precision=cfg.mixed_precision, **kwargs)
+    save_model(run, f"models/{name}.keras", result.model, source=dataset.source)
+    run.save_json(f"models/{name}_history.json",
+                  {"history": result.history, "epoch_seconds": result.epoch_seconds,
+                   "initial_epoch": result.initial_epoch})
+    return result
+
+
+def summary(result: TrainResult, prefix: str = "") -> dict:
+    """The values a notebook records about a training run."""
+    h = result.history
+    out = {
+        f"{prefix}loss_first_epoch": h["loss"][0],
+        f"{prefix}loss_last_epoch": h["loss"][-1],
+        f"{prefix}val_loss_last_epoch": h["val_loss"][-1],
+        f"{prefix}seconds_per_epoch": round(result.seconds_per_epoch, 3),
+        f"{prefix}epochs": result.epochs,
+    }
+    for key in ("reconstruction", "kl"):
+        if key in h:
+            out[f"{prefix}{key}_last_epoch"] = h[key][-1]
+            out[f"{prefix}val_{key}_last_epoch"] = h[f"val_{key}"][-1]
+    return out
+
+
+def train_vae_variants(cfg: config.Profile, run: RunDir, dataset: Dataset,
+                       **kwargs) -> dict[str, TrainResult]:
+    """The VAE with the extra Dense layer (size z_dim) and, where the profile allows
+    (``vae_compare_without_dense``), the VAE without it; keys "vae" and "vae_nodense"."""
+    out = {"vae": train(cfg, run, dataset, "vae", extra_dense=cfg.z_dim, name="vae", **kwargs)}
+    if cfg.vae_compare_without_dense:
+        out["vae_nodense"] = train(cfg, run, dataset, "vae", extra_dense=None,
+                                   name="vae_nodense", **kwargs)
+    return out
+
+
+def variants_table(results: dict[str, TrainResult]) -> dict[str, dict]:
+    """{variant: summary + encoder parameter count} for the VAE comparison."""
+    return {name: {**summary(r), "encoder_params": int(r.model.encoder.count_params())}
+            for name, r in results.items()}

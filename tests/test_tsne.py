@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+from nbhelpers.latent import tsne as tsne_mod
+
+
+def test_tsne_opentsne_and_sklearn_paths():
+    rng = np.random.default_rng(3)
+    centers = rng.normal(0, 8, (3, 10))
+    z = np.concatenate([c + rng.standard_normal((150, 10)) for c in centers]).astype(np.float32)
+    labels = np.repeat([0, 1, 2], 150)
+    for method in ("opentsne", "sklearn"):
+        r = tsne_mod.tsne(z, n=None, perplexity=20, n_iter=300, method=method, seed=0)
+        assert r.embedding.shape == (450, 2) and r.n == 450 and r.kl > 0 and r.seconds > 0
+        # the three clusters stay apart: nearest neighbour in 2-D shares the label
+        e = r.embedding
+        dist = ((e[:, None] - e[None]) ** 2).sum(-1)
+        np.fill_diagonal(dist, np.inf)
+        assert (labels[dist.argmin(1)] == labels).mean() > 0.97, method
+    with pytest.raises(ValueError, match="method must be"):
+        tsne_mod.tsne(z, method="umap")
+
+
+def test_opentsne_options_reach_opentsne():
+    z = np.random.default_rng(7).standard_normal((300, 6))
+    wide = tsne_mod.tsne(z, n_iter=500, seed=0).embedding
+    # a learning rate of 1 instead of openTSNE's n / 12, then n, leaves a much smaller embedding
+    narrow = tsne_mod.tsne(z, n_iter=500, seed=0, opentsne_options={"learning_rate": 1.0}).embedding
+    assert np.ptp(narrow, axis=0).max() < 0.5 * np.ptp(wide, axis=0).max()
+    with pytest.raises(TypeError):
+        tsne_mod.tsne(z, n_iter=10, opentsne_options={"no_such_option": 1})
+
+
+def test_embedding_kl_matches_dense_formula_and_ranks_embeddings():
+    from openTSNE import affinity
+
+    rng = np.random.default_rng(6)
+    x = np.concatenate([c + rng.standard_normal((100, 8)) for c in rng.normal(0, 6, (3, 8))])
+    good = tsne_mod.tsne(x, perplexity=15, n_iter=300, seed=0).embedding
+    bad = rng.standard_normal((300, 2))
+    # dense reference: the full Q matrix, the same exact-neighbour P
+    p = affinity.PerplexityBasedNN(x, perplexity=15, method="exact", random_state=0).P.toarray()
+    d2 = ((good[:, None].astype(np.float64) - good[None]) ** 2).sum(-1)
+    w = 1.0 / (1.0 + d2)
+    np.fill_diagonal(w, 0.0)
+    q = w / w.sum()
+    m = p > 0
+    dense = float((p[m] * np.log(p[m] / q[m])).sum())
+    ours = tsne_mod.embedding_kl(x, good, perplexity=15, chunk=64)
+    assert ours == pytest.approx(dense, rel=1e-6)
+    assert 0 < ours < tsne_mod.embedding_kl(x, bad, perplexity=15)
+    with pytest.raises(ValueError, match=r"y of shape \(n, 2\)"):
+        tsne_mod.embedding_kl(x, good[:10])
+
+
+def test_tsne_series_subsets_and_pca_inputs():
+    z = np.random.default_rng(4).standard_normal((400, 12)).astype(np.float32)
+    runs = tsne_mod.tsne_series(z, sizes=(100, 300), pca_components=(2, 4), n_pca=200,
+                                   n_iter=100, progress=False)
+    assert [(r.n, r.input) for r in runs] == [(100, "raw z"), (300, "raw z"), (200, "PCA 2"),
+                                              (200, "PCA 4")]
+    assert all(set(r.record()) == {"n", "input", "seconds", "kl", "method", "perplexity",
+                                   "early_exaggeration", "n_iter"} for r in runs)
+    for r in runs:  # each run says which rows of z it embedded
+        assert len(r.index) == r.n and len(np.unique(r.index)) == r.n and r.index.max() < len(z)
+
+
+def test_opentsne_result_keeps_its_fitted_embedding_for_new_points():
+    rng = np.random.default_rng(8)
+    centers = rng.normal(0, 8, (2, 6))
+    z = np.concatenate([c + rng.standard_normal((200, 6)) for c in centers]).astype(np.float32)
+    r = tsne_mod.tsne(z, perplexity=20, n_iter=300, seed=0)
+    placed = np.asarray(r.fitted.transform(centers[1] + rng.standard_normal((20, 6))))
+    own = r.embedding[200:].mean(axis=0)
+    other = r.embedding[:200].mean(axis=0)
+    d_own = np.linalg.norm(placed.mean(axis=0) - own)
+    assert d_own < 0.5 * np.linalg.norm(placed.mean(axis=0) - other)
