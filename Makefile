@@ -8,7 +8,7 @@ PROFILE ?= default
 DATA    ?=
 RUN_DIR ?=
 
-.PHONY: run test lint clean venv
+.PHONY: run test test-fast lint clean venv
 
 venv: $(STAMP)
 
@@ -23,10 +23,17 @@ run: $(STAMP)
 	$(BIN)/python -m nbhelpers run --profile $(PROFILE) \
 		$(if $(DATA),--data "$(DATA)") $(if $(RUN_DIR),--run-dir "$(RUN_DIR)")
 
+# The import contracts (pyproject's [tool.importlinter]) first: a broken layer fails at once.
 # pytest exits 5 when it collected no test: that is a failure here, as is any other non-zero code.
 test: $(STAMP)
+	@$(BIN)/lint-imports --no-cache > $(VENV)/lint-imports.log 2>&1 || { cat $(VENV)/lint-imports.log; exit 1; }
+	@grep -E "^Contracts:" $(VENV)/lint-imports.log
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# The unit tests alone: no notebook executed, no model trained (tests marked slow are skipped).
+test-fast: $(STAMP)
+	@$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check nbhelpers tests benchmarks colab_setup.py

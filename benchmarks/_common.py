@@ -60,7 +60,7 @@ class RSSWatcher:
 def save(name: str, result: dict) -> dict:
     """Write ``result`` (plus the core count and the 1-minute load average, which says how quiet
     the machine was) atomically to results/<name>.json and print it."""
-    from nbhelpers.store import atomic_write_json
+    from nbhelpers.core.files import atomic_write_json
 
     RESULTS.mkdir(exist_ok=True)
     result = {**result, "cpus": os.cpu_count(), "load_1min_at_end": round(os.getloadavg()[0], 2)}

@@ -21,8 +21,9 @@ def main(argv=None):
     ap.add_argument("--cache", type=int, default=100_000)
     ap.add_argument("--size", type=int, default=96)
     args = ap.parse_args(argv)
-    from nbhelpers.data import ImageBatches, open_cache, synthetic_cache
+    from nbhelpers.data import open_cache, synthetic_cache
     from nbhelpers.data.synthfaces import make_faces
+    from nbhelpers.models.batches import ImageBatches
 
     base = _common.current_rss()  # interpreter, numpy, Keras and TensorFlow already imported
     make_faces(256, args.size)  # warm-up

@@ -22,7 +22,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     from scipy.stats import gaussian_kde
 
-    from nbhelpers.latent.ellipses import density_grid
+    from nbhelpers.latent.kde import density_grid
 
     rng = np.random.default_rng(0)
     xy = rng.multivariate_normal([0.5, -1.0], [[2.0, 0.9], [0.9, 1.0]], args.n)

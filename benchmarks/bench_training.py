@@ -23,8 +23,9 @@ def main(argv=None):
     ap.add_argument("--batch-size", type=int, default=128)
     args = ap.parse_args(argv)
 
-    from nbhelpers.data import ImageBatches, open_cache, synthetic_cache
+    from nbhelpers.data import open_cache, synthetic_cache
     from nbhelpers.models import build_autoencoder
+    from nbhelpers.models.batches import ImageBatches
 
     with tempfile.TemporaryDirectory() as tmp:
         cache = open_cache(synthetic_cache(tmp, args.n, args.size, progress=False))

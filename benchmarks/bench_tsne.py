@@ -3,7 +3,7 @@
 the openTSNE path alone at 165,000 points (the blog's full CelebA set).
 
 Each library reports a KL divergence from its own approximations, so both embeddings are also
-scored by ``projections.embedding_kl`` (exact-neighbour P, exact Q normalisation): that is the
+scored by ``latent.tsne.embedding_kl`` (exact-neighbour P, exact Q normalisation): that is the
 "comparable KL" of the comparison. The load average before and after says how quiet it was.
 
     .venv/bin/python benchmarks/bench_tsne.py --n 20000 --big 165000
@@ -54,7 +54,7 @@ def main(argv=None):
                     help="also time openTSNE settings that trade accuracy for speed, each scored "
                          "with the same exact KL")
     args = ap.parse_args(argv)
-    from nbhelpers.latent.projections import embedding_kl, tsne
+    from nbhelpers.latent.tsne import embedding_kl, tsne
 
     load_before = round(os.getloadavg()[0], 2)
     z = points(max(args.n, args.big))

@@ -17,8 +17,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .data.celeba import check_zip_members
 from .core.files import atomic_path
+from .data.celeba import check_zip_members
 
 SYNC_DEFAULT = ("models", "latent", "figures", "notebooks", "results.json", "manifest.json",
                 "data.json", "timings.json", "report.html")
@@ -87,20 +87,28 @@ def _files(src: Path, include: Iterable[str] | None = None) -> list[Path]:
 def copy_tree(src: str | os.PathLike, dst: str | os.PathLike, include: Iterable[str] | None = None,
               progress: bool = True, desc: str = "copy") -> list[Path]:
     """Copy a file or folder (only ``include`` entries of a folder, if given); return the files
-    actually copied (unchanged ones are skipped)."""
+    actually copied. Unchanged ones (same size and date) are skipped and said so: each by name
+    when there are few, as a count otherwise."""
     from tqdm.auto import tqdm
 
     src, dst = Path(src), Path(dst)
     if not src.exists():
         raise FileNotFoundError(f"nothing to copy: {src} does not exist")
     files = _files(src, include)
-    copied = []
+    copied, skipped = [], []
     with tqdm(total=sum(f.stat().st_size for f in files), unit="B", unit_scale=True, desc=desc,
               disable=not progress) as bar:
         for f in files:
             target = dst if src.is_file() else dst / f.relative_to(src)
             if copy_file(f, target, bar):
                 copied.append(target)
+            else:
+                skipped.append(target)
+    if 0 < len(skipped) <= 5:
+        for target in skipped:
+            print(f"skipped, unchanged: {target}")
+    elif skipped:
+        print(f"skipped, unchanged: {len(skipped)} files under {dst}")
     return copied
 
 

@@ -2,6 +2,7 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("NBHELPERS_STATIC", "1")
@@ -26,5 +27,23 @@ def smoke_run(tmp_path_factory):
     from nbhelpers import runner
 
     run_dir = tmp_path_factory.mktemp("smoke_run")
-    runner.run_series("smoke", run_dir=run_dir, log=lambda *a, **k: None)
+    runner.run_series("smoke", run_dir=run_dir, log=lambda *a, **k: None, stream_stdout=False)
     return run_dir
+
+
+@pytest.fixture
+def cache(tmp_path):
+    """A uint8 image cache of 50 random 16x16 images on disk, opened, with the array written."""
+    from nbhelpers.data import images
+
+    arr = np.random.default_rng(0).integers(0, 256, (50, 16, 16, 3), dtype=np.uint8)
+    np.save(tmp_path / "c.npy", arr)
+    return images.open_cache(tmp_path / "c.npy"), arr
+
+
+@pytest.fixture(scope="session")
+def correlated():
+    """50,000 points of a bivariate normal with a known covariance (rho = 0.73)."""
+    rng = np.random.default_rng(0)
+    cov = np.array([[4.0, 1.8], [1.8, 1.5]])
+    return rng.multivariate_normal([1.0, -2.0], cov, 50_000), cov

@@ -1,15 +1,6 @@
 import numpy as np
-import pytest
 
-from nbhelpers.data import images
 from nbhelpers.models.batches import ImageBatches
-
-
-@pytest.fixture
-def cache(tmp_path):
-    arr = np.random.default_rng(0).integers(0, 256, (50, 16, 16, 3), dtype=np.uint8)
-    np.save(tmp_path / "c.npy", arr)
-    return images.open_cache(tmp_path / "c.npy"), arr
 
 
 def test_batches_cast_per_batch_and_cover_everything(cache):

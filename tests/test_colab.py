@@ -81,6 +81,9 @@ def test_setup_copies_extracts_and_skips_on_second_run(drive, capsys):
     stamps = {p: p.stat().st_mtime_ns for p in [zcopy, *images]}
     assert setup.main(_args(drive)) == 0  # safe to run twice: nothing copied or extracted again
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    again = capsys.readouterr().out
+    assert f"skipped, unchanged: {zcopy}" in again
+    assert f"skipped, unchanged: {local / 'list_eval_partition.txt'}" in again
     # the copied data feed the CelebA loader
     from nbhelpers.data.celeba import build_celeba_cache
 
@@ -126,10 +129,14 @@ def test_sync_back_copies_only_changes_and_restores_next_session(drive, tmp_path
     assert (restored / "results.json").read_text() == '{"01": {"loss": 0.5}}'
 
 
-def test_outside_colab_it_says_what_it_would_do(tmp_path):
+def test_outside_colab_it_says_what_it_would_do_and_writes_nothing(tmp_path):
+    before = sorted(p.relative_to(ROOT) for p in ROOT.iterdir())
     proc = subprocess.run([sys.executable, str(ROOT / "colab_setup.py"), "--data",
-                           "MyDrive/x.zip"], capture_output=True, text=True, timeout=120)
+                           "MyDrive/x.zip", "--local-dir", str(tmp_path / "data"), "--runs",
+                           str(tmp_path / "runs")], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
     assert proc.returncode == 0
+    assert list(tmp_path.iterdir()) == [] and sorted(p.relative_to(ROOT) for p in ROOT.iterdir()) == before
     assert "Not on Google Colab" in proc.stdout and "would run:" in proc.stdout
     assert "keeping tensorflow==" in proc.stdout
 

@@ -5,13 +5,6 @@ from nbhelpers.latent import ellipses
 from nbhelpers.latent.ellipses import ConfidenceEllipses
 
 
-@pytest.fixture(scope="module")
-def correlated():
-    rng = np.random.default_rng(0)
-    cov = np.array([[4.0, 1.8], [1.8, 1.5]])
-    return rng.multivariate_normal([1.0, -2.0], cov, 50_000), cov
-
-
 def test_fraction_inside_matches_chi_square_two_dof(correlated):
     xy, cov = correlated
     e = ConfidenceEllipses().fit(xy)

@@ -12,6 +12,8 @@ import pytest
 from nbhelpers.models import build_autoencoder
 from nbhelpers.models import fit as training
 
+pytestmark = pytest.mark.slow  # trains models or executes notebooks
+
 WORKER = textwrap.dedent("""
     import sys, time, numpy as np, keras
     from nbhelpers.models import build_autoencoder

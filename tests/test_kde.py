@@ -5,13 +5,6 @@ from scipy.stats import gaussian_kde
 from nbhelpers.latent.kde import density_grid, mass_levels
 
 
-@pytest.fixture(scope="module")
-def correlated():
-    rng = np.random.default_rng(0)
-    cov = np.array([[4.0, 1.8], [1.8, 1.5]])
-    return rng.multivariate_normal([1.0, -2.0], cov, 50_000), cov
-
-
 def test_fast_kde_agrees_with_scipy_gaussian_kde(correlated):
     xy = correlated[0][:2000]
     grid = density_grid(xy, gridsize=60)

@@ -8,6 +8,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from nbhelpers import runner, store
 
+pytestmark = pytest.mark.slow  # trains models or executes notebooks
+
 PARAMS = 'profile = "default"\nrun_dir = None\ndata = None\noverrides = {}'
 
 
@@ -78,3 +80,24 @@ def test_cli_rejects_bad_profile_before_running(series, tmp_path):
                            "--notebooks", str(series), "--run-dir", str(tmp_path / "r")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "unknown profile 'huge'" in proc.stderr
+
+
+def test_cli_shows_progress_and_epoch_lines_without_tensorflow_noise(tmp_path):
+    """A user's terminal: one line per cell, Keras' epoch lines, and none of TensorFlow's C++
+    start-up lines, CUDA's cuInit errors or ipykernel's transport warning (they go to logs/)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TF_CPP_MIN_LOG_LEVEL", "NBHELPERS_STATIC", "PYTEST_CURRENT_TEST")}
+    run_dir = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-m", "nbhelpers", "run", "--profile", "smoke",
+                           "--only", "01", "--run-dir", str(run_dir), "--set", "epochs=2"],
+                          capture_output=True, text=True, timeout=600, env=env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    for noise in ("cuInit", "absl", "without encryption", "oneDNN", "cuda drivers"):
+        assert noise not in out, noise
+    cells = [ln for ln in out.splitlines() if ln.startswith("  [01]") and " cell " in ln]
+    assert len(cells) >= 8 and any("training.train(cfg, run, ds" in ln for ln in cells)
+    assert "Epoch 2/2" in out and "val_loss:" in out
+    assert (run_dir / "logs" / "01_autoencoder_training.stderr.log").exists()

@@ -2,8 +2,8 @@ import numpy as np
 
 from nbhelpers import store
 from nbhelpers.data import Dataset
-from nbhelpers.steps import encoding
 from nbhelpers.models import build_encoder
+from nbhelpers.steps import encoding
 
 
 def test_encoded_arrays_match_manifest_and_direct_call(tmp_path):

@@ -4,6 +4,8 @@ import pytest
 from nbhelpers import config, store
 from nbhelpers.steps import artifacts, dataset, training
 
+pytestmark = pytest.mark.slow  # trains models or executes notebooks
+
 
 def test_ae_loss_falls_on_the_smoke_profile(tmp_path):
     cfg = config.load("smoke", n_images=512, epochs=3)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+SCALE = np.float32(1.0 / 255.0)  # uint8 level -> [0, 1]
+
 
 def to_float01(images, out: np.ndarray | None = None) -> np.ndarray:
     """uint8 images as float32 in [0, 1]; float input is returned as float32 unchanged.
@@ -21,7 +23,7 @@ def to_float01(images, out: np.ndarray | None = None) -> np.ndarray:
         out = x.astype(np.float32)
     else:
         out[...] = x
-    out *= np.float32(1.0 / 255.0)
+    out *= SCALE
     return out
 
 
