@@ -22,24 +22,6 @@ def test_split_is_disjoint_and_complete():
     assert np.array_equal(np.sort(np.concatenate([tr, va])), np.arange(1000))
 
 
-def test_float32_guard_refuses_what_would_not_fit(cache, monkeypatch):
-    mm, _ = cache
-
-    class VM:
-        available = 10_000  # bytes: far less than 50*16*16*3*4
-
-    monkeypatch.setattr(images.psutil, "virtual_memory", lambda: VM)
-    with pytest.raises(MemoryError, match=r"needs .* GB but only .* available.*ImageBatches"):
-        images.to_float32(mm)
-
-
-def test_float32_copy_when_it_fits(cache):
-    mm, arr = cache
-    out = images.to_float32(mm)
-    assert out.dtype == np.float32 and out.max() <= 1.0
-    np.testing.assert_allclose(out, arr / 255.0, rtol=1e-6)
-
-
 def test_read_rows_equals_indexing_and_keeps_pages_out_of_rss(tmp_path):
     import psutil
 

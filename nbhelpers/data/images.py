@@ -1,8 +1,7 @@
 """uint8 image caches opened with mmap_mode="r" and read row by row.
 
 No step holds a whole data set as float32: ``models.batches.ImageBatches`` reads and casts one
-batch at a time (``read_rows``: plain reads, so the cache's pages never count in the process RSS),
-and ``to_float32`` refuses to materialise a full float32 copy that would not fit in available RAM.
+batch at a time (``read_rows``: plain reads, so the cache's pages never count in the process RSS).
 """
 
 from __future__ import annotations
@@ -10,9 +9,6 @@ from __future__ import annotations
 import os
 
 import numpy as np
-import psutil
-
-from ..core.pixels import to_float01
 
 
 def open_cache(path: str | os.PathLike) -> np.ndarray:
@@ -57,16 +53,3 @@ def split_indices(n: int, val_fraction: float = 0.1, seed: int = 0) -> tuple[np.
     perm = np.random.default_rng(seed).permutation(n)
     n_val = int(round(n * val_fraction))
     return np.sort(perm[n_val:]), np.sort(perm[:n_val])
-
-
-def to_float32(images: np.ndarray, max_fraction: float = 0.8) -> np.ndarray:
-    """A float32 copy in [0, 1], refused when it would not fit in available RAM."""
-    need = int(np.prod(images.shape)) * 4
-    avail = psutil.virtual_memory().available
-    if need > max_fraction * avail:
-        raise MemoryError(
-            f"a float32 copy of {images.shape} images needs {need / 1e9:.1f} GB but only "
-            f"{avail / 1e9:.1f} GB of RAM are available (limit {max_fraction:.0%}); stream it "
-            f"instead with ImageBatches(images, batch_size=...), which casts one batch at a time"
-        )
-    return to_float01(images)

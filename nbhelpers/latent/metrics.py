@@ -110,12 +110,6 @@ def realism_features(real: np.ndarray, fake: np.ndarray, k: int = 5) -> Realism:
     return Realism(p, rc, frechet_distance(real, fake))
 
 
-def realism(features: PixelPCA, real_images, fake_images, k: int = 5) -> Realism:
-    """Realism of images; when the same real set is compared with many fake sets, transform it
-    once and call ``realism_features`` instead."""
-    return realism_features(features.transform(real_images), features.transform(fake_images), k)
-
-
 def format_table(table: dict) -> str:
     """The realism table as aligned text (sampler, precision, recall, Frechet distance)."""
     lines = [f"{'sampler':<22}{'precision':>10}{'recall':>10}{'frechet':>12}"]
