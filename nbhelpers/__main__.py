@@ -23,12 +23,27 @@ def main(argv: list[str] | None = None) -> int:
                      help="folder of NN_*.ipynb (default: the project's notebooks/)")
     rep = sub.add_parser("report", help="(re)write report.html of a run directory")
     rep.add_argument("run_dir")
+    chk = sub.add_parser("check", help="compare a run with its baseline; exit 1 on drift")
+    chk.add_argument("run_dir")
+    chk.add_argument("--baseline", default=None, metavar="FILE",
+                     help="baseline file (default: baselines/<the run's profile>.json)")
+    base = sub.add_parser("baseline", help="write a baseline from a run, for review and commit")
+    base.add_argument("run_dir")
+    base.add_argument("--spread", default=None, metavar="RUN_DIR",
+                      help="a run with another seed: tolerances = factor x the difference")
+    base.add_argument("--factor", type=float, default=1.5)
+    base.add_argument("--out", default=None, metavar="FILE",
+                      help="where to write (default: baselines/<profile>.json)")
     args = parser.parse_args(argv)
 
     from . import runner
 
     if args.command == "run":
         return runner.main_run(args)
+    if args.command == "check":
+        return runner.main_check(args)
+    if args.command == "baseline":
+        return runner.main_baseline(args)
     print(runner.write_report(args.run_dir))
     return 0
 

@@ -171,18 +171,26 @@ def point_size(n: int) -> float:
     return float(np.clip(3000.0 / n, 0.05, 6.0))
 
 
-def tsne_grid(results, ncols: int = 3) -> Figure:
+def tsne_grid(results, ncols: int = 3, voids=None, title: str | None = None) -> Figure:
+    """One t-SNE map per result; with ``voids`` (``latent.voids.VoidShare`` per map) each title
+    also gives the empty-cell share against the Gaussian reference's."""
     n = len(results)
     nrows = int(np.ceil(n / ncols))
     fig, axs = _fig(4.2 * ncols, 4.2 * nrows, nrows, ncols, squeeze=False)
-    for ax, r in zip(axs.flat, results, strict=False):
+    for k, (ax, r) in enumerate(zip(axs.flat, results, strict=False)):
         ax.scatter(r.embedding[:, 0], r.embedding[:, 1], s=point_size(r.n), lw=0, c="k", alpha=0.7)
-        ax.set_title(f"{r.input}, {r.n:,} points\nKL {r.kl:.2f}, {r.seconds:.0f} s", fontsize=9)
+        label = f"{r.input}, {r.n:,} points\nKL {r.kl:.2f}, {r.seconds:.0f} s"
+        if voids is not None:
+            v = voids[k]
+            label += f"\nempty cells {v.empty:.1%} (Gaussian {v.empty_reference:.1%}): x{v.ratio:.2f}"
+        ax.set_title(label, fontsize=9)
         ax.set_xlabel("t-SNE 1 (no unit)")
         ax.set_ylabel("t-SNE 2 (no unit)")
         ax.set_aspect("equal", "datalim")
     for ax in list(axs.flat)[n:]:
         ax.axis("off")
+    if title:
+        fig.suptitle(title)
     return fig
 
 

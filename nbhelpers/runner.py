@@ -10,7 +10,6 @@ written: one self-contained page with each notebook's recorded values and figure
 from __future__ import annotations
 
 import contextlib
-import html
 import json
 import os
 import re
@@ -18,8 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import config, store
-from .core.files import atomic_write_bytes, atomic_write_json, read_json
+from . import baseline, claims, config, store
+from .core.files import atomic_write_json, read_json
+from .report import write_report
 
 NB_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
 
@@ -142,88 +142,43 @@ def run_series(profile: str = "default", data: str | None = None,
     atomic_write_json(run.path / "timings.json", timings)
     report = write_report(run.path)
     log(f"report: {report}")
+    log(verdict(run.path))
     return run.path
 
 
-# -- report -----------------------------------------------------------------------------------
-def _value_html(value) -> str:
-    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-        cols = sorted({k for v in value.values() for k in v})
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
-        rows = "".join(
-            f"<tr><th>{html.escape(str(k))}</th>"
-            + "".join(f"<td>{_fmt(v.get(c, ''))}</td>" for c in cols) + "</tr>"
-            for k, v in value.items()
-        )
-        return f"<table class='inner'><tr><th></th>{head}</tr>{rows}</table>"
-    return _fmt(value)
+def baseline_path(profile: str) -> Path:
+    """The committed baseline of a profile: ``baselines/<profile>.json`` in the project."""
+    return config.project_root() / "baselines" / f"{profile}.json"
 
 
-def _fmt(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, dict)):
-        text = json.dumps(value)
-        if len(text) > 400:
-            text = text[:400] + " ..."
-        return f"<code>{html.escape(text)}</code>"
-    return html.escape(str(value))
-
-
-def _notebook_parts(path: Path) -> tuple[str, list[str]]:
-    """Title (first Markdown heading) and the PNG outputs (base64) of an executed notebook."""
-    nb = json.loads(path.read_text())
-    title, images = path.stem, []
-    for cell in nb.get("cells", []):
-        src = "".join(cell.get("source", []))
-        if cell.get("cell_type") == "markdown" and title == path.stem:
-            m = re.search(r"^#\s+(.+)$", src, re.M)
-            if m:
-                title = m.group(1).strip()
-        for out in cell.get("outputs", []):
-            png = out.get("data", {}).get("image/png")
-            if png:
-                images.append("".join(png) if isinstance(png, list) else png)
-    return title, images
-
-
-def write_report(run_dir: str | os.PathLike) -> Path:
-    """Write ``report.html`` (self-contained: figures embedded as data URIs) and return its path."""
-    run_dir = Path(run_dir)
+def check(run_dir: str | os.PathLike, baseline_file: str | os.PathLike | None = None
+          ) -> tuple[baseline.Drift | None, Path | None]:
+    """Compare a run with its baseline (default: the one of the run's profile, if committed)."""
     results = store.read_results(run_dir)
-    timings = read_json(run_dir / "timings.json", {})
-    sections = []
-    for nb_path in sorted((run_dir / "notebooks").glob("*.ipynb")):
-        title, images = _notebook_parts(nb_path)
-        values = results.get(nb_path.stem, {})
-        rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{_value_html(v)}</td></tr>"
-                       for k, v in values.items())
-        table = f"<table>{rows}</table>" if rows else "<p><em>no recorded values</em></p>"
-        figs = "".join(f"<img alt='figure {i + 1} of {html.escape(nb_path.stem)}' "
-                       f"src='data:image/png;base64,{img}'>" for i, img in enumerate(images))
-        secs = timings.get(nb_path.name)
-        took = f" <span class='t'>({secs:.1f} s)</span>" if secs is not None else ""
-        sections.append(f"<section><h2>{html.escape(nb_path.stem)}: {html.escape(title)}{took}"
-                        f"</h2><h3>Recorded values</h3>{table}<h3>Figures</h3>{figs or '<p>none</p>'}"
-                        f"</section>")
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Run report: {html.escape(run_dir.name)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
-table {{ border-collapse: collapse; margin: .5em 0; }} th, td {{ border: 1px solid #ccc;
-padding: 3px 8px; text-align: left; vertical-align: top; }} th {{ background: #f4f4f4; }}
-table.inner th, table.inner td {{ font-size: 90%; }} img {{ max-width: 100%; display: block;
-margin: 1em 0; border: 1px solid #eee; }} .t {{ color: #777; font-weight: normal; }}
-code {{ font-size: 85%; word-break: break-all; }}
-</style></head><body>
-<h1>Run report: {html.escape(run_dir.name)}</h1>
-<p>Run directory: <code>{html.escape(str(run_dir))}</code></p>
-{''.join(sections) or '<p>No executed notebooks in this run.</p>'}
-</body></html>
-"""
-    target = run_dir / "report.html"
-    atomic_write_bytes(target, page.encode())
-    return target
+    if baseline_file is None:
+        profile = results.get("environment", {}).get("profile")
+        if profile is None:
+            raise ValueError(f"{Path(run_dir) / store.RESULTS} names no profile (no "
+                             f"'environment'); pass --baseline FILE")
+        baseline_file = baseline_path(profile)
+        if not baseline_file.exists():
+            return None, baseline_file
+    base = read_json(baseline_file)
+    if base is None or "values" not in base:
+        raise ValueError(f"{baseline_file}: expected a baseline written by 'python -m nbhelpers "
+                         f"baseline' (a JSON object with 'values'), found "
+                         f"{'nothing' if base is None else sorted(base)}")
+    return baseline.compare(results, base), Path(baseline_file)
+
+
+def verdict(run_dir: str | os.PathLike) -> str:
+    """The claims table and, when the profile has a baseline, the check's verdict, as text."""
+    text = "findings:\n" + claims.summary(claims.evaluate(store.read_results(run_dir)))
+    drift, path = check(run_dir)
+    if drift is None:
+        return text + f"\nno baseline at {path}: nothing to compare with"
+    return text + f"\n{drift.report()}\n  (against {path}; drift is news, not a failed run: " \
+                  f"'python -m nbhelpers check {run_dir}' exits 1 on it)"
 
 
 def main_run(args) -> int:
@@ -238,4 +193,39 @@ def main_run(args) -> int:
     except (config.ConfigError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def main_check(args) -> int:
+    """``check``: print the claims and the comparison; 1 on drift, 2 on an unusable input."""
+    try:
+        drift, path = check(args.run_dir, args.baseline)
+    except (ValueError, FileNotFoundError, json.JSONDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("findings:\n" + claims.summary(claims.evaluate(store.read_results(args.run_dir))))
+    if drift is None:
+        print(f"error: no baseline at {path}; write one with 'python -m nbhelpers baseline "
+              f"{args.run_dir}' or pass --baseline FILE", file=sys.stderr)
+        return 2
+    print(f"{drift.report(limit=10_000)}\n  (against {path})")
+    return 0 if drift.ok else 1
+
+
+def main_baseline(args) -> int:
+    """``baseline``: write a baseline from a run (tolerances from a second seed with --spread)."""
+    results = store.read_results(args.run_dir)
+    env = results.get("environment", {})
+    if not results or not env:
+        print(f"error: {Path(args.run_dir) / store.RESULTS} holds no run with an environment "
+              f"record; run the series first", file=sys.stderr)
+        return 2
+    spread = store.read_results(args.spread) if args.spread else None
+    note = (f"profile {env.get('profile')}, seed {env.get('seed')}"
+            + (f"; tolerances {args.factor} x the difference to seed "
+               f"{spread.get('environment', {}).get('seed')}" if spread else
+               "; default tolerances (5 %)"))
+    out = Path(args.out) if args.out else baseline_path(env["profile"])
+    atomic_write_json(out, baseline.make_baseline(results, spread, args.factor, note))
+    print(f"wrote {out} ({note}); review it and commit it")
     return 0

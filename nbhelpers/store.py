@@ -183,6 +183,13 @@ class RunDir:
         return fig
 
     # results ----------------------------------------------------------------------------------
+    def record_environment(self, env: dict) -> None:
+        """Keep ``env`` (versions, machine, seed, profile) as results.json's "environment"."""
+        env = json.loads(json.dumps(env, default=to_jsonable))
+        results = read_json(self.path / RESULTS, {})
+        results["environment"] = env
+        atomic_write_json(self.path / RESULTS, results)
+
     def record(self, name: str, value: Any) -> Any:
         if not self.notebook:
             raise ArtifactError("record() needs a notebook name: open the run with "

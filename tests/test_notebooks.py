@@ -20,7 +20,9 @@ def test_every_notebook_ran_and_report_is_written(smoke_run):
     committed = sorted(p.name for p in (config.project_root() / "notebooks").glob("*.ipynb"))
     assert executed == committed
     report = (smoke_run / "report.html").read_text()
-    assert report.count("<section>") == len(committed) and "data:image/png;base64," in report
+    assert report.count("<section><h2>0") == len(committed) and "data:image/png;base64," in report
+    assert report.index("<h2>Findings</h2>") < report.index("<h2>What produced this run</h2>") \
+        < report.index("<h2>01_autoencoder_training")
 
 
 def test_01_records_training_and_encoding(smoke_run, results):
@@ -99,3 +101,53 @@ def test_06_records_realism_per_sampler(results):
     assert set(table) == {f"ae/{s}" for s in samplers} | {"vae/normal", "reconstruction"}
     for name, row in table.items():
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1 and row["frechet"] >= 0, name
+
+
+# Claims whose finding the smoke profile (2,000 faces, z_dim 32, 3 epochs) is large enough to show.
+# Not these: after 3 epochs every z decodes to about the same face (all samplers reach precision
+# 1.0), one PCA component carries 80 % of the variance, and 32 axes are too few for "a few".
+SMOKE_CLAIMS = ("ae_loss_falls", "vae_loss_falls", "axes_gaussian", "pearson_diagonal",
+                "ellipses_2sigma", "ellipses_3sigma", "extra_dense_halves_encoder")
+
+
+def test_claims_meaningful_at_smoke_size_hold(results):
+    from nbhelpers import claims
+
+    rows = {r["id"]: r for r in claims.evaluate(results)}
+    for cid in SMOKE_CLAIMS:
+        assert rows[cid]["status"] == claims.HOLDS, rows[cid]
+    assert all(r["status"] != claims.NOT_MEASURED for r in rows.values()), rows
+
+
+def test_smoke_run_matches_the_committed_baseline(smoke_run):
+    from nbhelpers import runner
+
+    drift, path = runner.check(smoke_run)
+    assert path == config.project_root() / "baselines" / "smoke.json"
+    assert drift.ok, drift.report()
+    assert drift.compared > 200
+
+
+def test_check_exits_1_naming_a_moved_key_and_reports_a_missing_one(smoke_run, tmp_path):
+    import subprocess
+    import sys
+
+    def check(results) -> subprocess.CompletedProcess:
+        run = tmp_path / f"copy{len(list(tmp_path.iterdir()))}"
+        run.mkdir()
+        (run / "results.json").write_text(json.dumps(results))
+        return subprocess.run([sys.executable, "-m", "nbhelpers", "check", str(run)],
+                              capture_output=True, text=True, timeout=120)
+
+    original = store.read_results(smoke_run)
+    same = check(original)
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "no drift" in same.stdout and "findings:" in same.stdout
+    moved = json.loads(json.dumps(original))
+    moved["04_pca_ellipses"]["inside_2sigma"] += 0.05
+    out = check(moved)
+    assert out.returncode == 1 and "moved    04_pca_ellipses/inside_2sigma" in out.stdout
+    missing = json.loads(json.dumps(original))
+    del missing["02_latent_number_density"]["radius_peak"]
+    out = check(missing)
+    assert out.returncode == 1 and "missing  02_latent_number_density/radius_peak" in out.stdout

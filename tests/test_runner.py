@@ -42,9 +42,14 @@ def test_record_and_read_results_across_two_notebooks(series, tmp_path):
     run_dir = runner.run_series("smoke", run_dir=tmp_path / "run", notebooks_dir=series,
                                 overrides={"epochs": 7}, log=lambda *a, **k: None)
     results = store.read_results(run_dir)
+    env = results.pop("environment")
     assert results == {"01_first": {"z_dim": 32, "epochs": 7}, "02_second": {"twice": 64}}
+    assert env["profile"] == "smoke" and env["seed"] == 0 and env["parameters"]["epochs"] == 7
+    assert env["keras_backend"] == "tensorflow" and {"numpy", "keras"} <= set(env["versions"])
     assert sorted(p.name for p in (run_dir / "notebooks").iterdir()) == ["01_first.ipynb",
                                                                          "02_second.ipynb"]
+    assert sorted(p.name for p in (run_dir / "logs").iterdir()) == ["01_first.stderr.log",
+                                                                    "02_second.stderr.log"]
     report = (run_dir / "report.html").read_text()
     assert "data:image/png;base64," in report and "twice" in report and "First" in report
     assert "http://" not in report and "https://" not in report  # self-contained

@@ -52,10 +52,22 @@ def test_ellipse_study_records_the_shares_the_panels_show(planted, run):
 def test_tsne_maps_record_each_run_with_its_settings(planted, run):
     cfg = config.load("smoke", tsne_sizes=(300,), tsne_pca_components=(2,), tsne_pca_n=300,
                       tsne_iter=100, perplexity=20.0)
-    runs = tsne.tsne_maps(cfg, run, planted, progress=False)
+    maps = tsne.tsne_maps(cfg, run, planted, progress=False)
     recorded = store.read_results(run.path)["0x_test"]["tsne_runs"]
-    assert recorded == [r.record() for r in runs]
+    assert [{k: v for k, v in x.items() if k not in ("void", "reference_kl")}
+            for x in recorded] == [r.record() for r in maps.runs]
     assert [(x["n"], x["input"], x["perplexity"]) for x in recorded] == [(300, "raw z", 20.0),
                                                                          (300, "PCA 2", 20.0)]
-    p = tsne.planes(planted)
+    assert [x["void"] for x in recorded] == [v.record() for v in maps.voids]
+    assert [r.n for r in maps.reference] == [300, 300]
+    # a Gaussian z against its Gaussian reference: t-SNE's own voids, a ratio near 1
+    assert 0.6 < maps.voids[0].ratio < 1.5
+
+
+def test_planes_record_void_shares_near_one_for_gaussian_z(planted, run):
+    p = tsne.planes(config.load("smoke"), run, planted)
     assert p.broad_axes[0] == 0 and p.pca[0].count == 4000 and len(p.original) == 2
+    recorded = store.read_results(run.path)["0x_test"]["plane_voids"]
+    assert set(recorded) == {"PCA 0,1", f"z 0,{p.broad_axes[1]}"}
+    for v in recorded.values():
+        assert v["ratio"] == pytest.approx(1.0, abs=0.25)

@@ -107,15 +107,18 @@ def embedding_kl(x: np.ndarray, y: np.ndarray, perplexity: float = 30.0, n_jobs:
 
 
 def tsne_series(z: np.ndarray, sizes=(), pca_components=(), n_pca: int | None = None,
-                progress: bool = True, **kwargs) -> list[TSNEResult]:
+                progress: bool = True, pca: LatentPCA | None = None, desc: str = "t-SNE",
+                **kwargs) -> list[TSNEResult]:
     """t-SNE of raw z at each size in ``sizes``, then of the leading k PCA components (k in
-    ``pca_components``) of ``n_pca`` points."""
+    ``pca_components``) of ``n_pca`` points; ``pca`` (default: fitted on those points) lets a
+    reference sample go through the same PCA."""
     from tqdm.auto import tqdm
 
     jobs = [(min(n, len(z)), None) for n in sizes] + [(min(n_pca or len(z), len(z)), k)
                                                      for k in pca_components]
-    pca = LatentPCA().fit(z[subset(len(z), n_pca, kwargs.get("seed", 0))]) if pca_components else None
+    if pca is None and pca_components:
+        pca = LatentPCA().fit(z[subset(len(z), n_pca, kwargs.get("seed", 0))])
     out = []
-    for n, k in tqdm(jobs, desc="t-SNE", disable=not progress):
+    for n, k in tqdm(jobs, desc=desc, disable=not progress):
         out.append(tsne(z, n, k, pca=pca, **kwargs))
     return out

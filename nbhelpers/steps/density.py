@@ -14,6 +14,8 @@ def number_density(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDen
     Gaussian width and the radius peak against sqrt(z_dim)."""
     density = LatentDensity(bin_width=cfg.bin_width).fit(z)
     run.record("off_center_axes", density.axis_table())
+    run.record("off_center_count", int(len(density.off_center_axes_)))
+    run.record("fit_r2_median", float(np.median(density.fit_r2_)))
     run.record("sigma_median", density.sigma_median_)
     run.record("radius_peak", density.radius_peak_)
     run.record("radius_expected", density.radius_expected_)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import platform
+from importlib import metadata
 
 from .. import config, resources, store
 from ..core.display import enable_figure_display
@@ -16,6 +19,28 @@ def seed_everything(seed: int) -> None:
     keras.utils.set_random_seed(int(seed))
 
 
+PACKAGES = ("tensorflow", "keras", "jax", "torch", "numpy", "scipy", "scikit-learn", "openTSNE",
+            "matplotlib", "papermill")
+
+
+def environment(cfg: config.Profile) -> dict:
+    """What produced a run: profile and parameters, seed, data, library versions, the machine."""
+    import keras
+
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    snap = resources.snapshot()
+    return {"profile": cfg.name, "seed": cfg.seed, "data_source": cfg.data_source,
+            "data": cfg.data, "keras_backend": keras.backend.backend(),
+            "python": platform.python_version(), "versions": versions,
+            "platform": platform.platform(), "cpu_count": os.cpu_count(),
+            "gpus": [g.name for g in snap.gpus], "parameters": dataclasses.asdict(cfg)}
+
+
 def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | None = None,
           data: str | None = None, overrides: dict | None = None, **more):
     """Validate the parameters, seed, open the run directory for ``notebook``, print a resource line.
@@ -26,6 +51,7 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
     cfg = config.load(profile, data=data, **{**(overrides or {}), **more})
     seed_everything(cfg.seed)
     run = store.open_run(run_dir or config.default_run_dir(profile), notebook)
+    run.record_environment(environment(cfg))
     resources.enable_gpu_memory_growth()
     print(f"{notebook}: profile {cfg.name}, run directory {run.path}")
     print(resources.snapshot().line())

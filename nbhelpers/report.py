@@ -1,0 +1,138 @@
+"""The run report: one self-contained page (figures embedded as data URIs) that opens with the
+findings (the claims, checked against this run's numbers), says what produced the run, and then
+shows each notebook's recorded values as readable tables and its figures."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+from . import claims, store
+from .core.files import atomic_write_bytes, read_json
+
+STATUS_CLASS = {claims.HOLDS: "holds", claims.FAILS: "fails", claims.NOT_MEASURED: "unmeasured"}
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return html.escape(str(value))
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return html.escape(str(value))
+
+
+def _scalar(value) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def value_html(value) -> str:
+    """A recorded value as HTML: a list of dicts or a dict of dicts as a table with one column
+    per key, a dict of scalars as a two-column table, a list of scalars as a comma list; nested
+    deeper, the same rules inside each cell. Nothing is cut off."""
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        return _rows_table([(k, v) for k, v in value.items()], first="")
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return _rows_table([(str(i), v) for i, v in enumerate(value)], first="#")
+    if isinstance(value, dict) and value:
+        rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{value_html(v)}</td></tr>"
+                       for k, v in value.items())
+        return f"<table class='inner'>{rows}</table>"
+    if isinstance(value, list) and all(_scalar(v) for v in value):
+        return ", ".join(_fmt(v) for v in value) or "(empty)"
+    if isinstance(value, list):
+        return "<br>".join(value_html(v) for v in value)
+    return _fmt(value)
+
+
+def _rows_table(rows: list[tuple[str, dict]], first: str) -> str:
+    cols = list(dict.fromkeys(k for _, v in rows for k in v))
+    head = f"<th>{html.escape(first)}</th>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
+    body = "".join(f"<tr><th>{html.escape(name)}</th>"
+                   + "".join(f"<td>{value_html(v.get(c, ''))}</td>" for c in cols) + "</tr>"
+                   for name, v in rows)
+    return f"<table class='inner'><tr>{head}</tr>{body}</table>"
+
+
+def _notebook_parts(path: Path) -> tuple[str, list[str]]:
+    """Title (first Markdown heading) and the PNG outputs (base64) of an executed notebook."""
+    nb = json.loads(path.read_text())
+    title, images = path.stem, []
+    for cell in nb.get("cells", []):
+        src = "".join(cell.get("source", []))
+        if cell.get("cell_type") == "markdown" and title == path.stem:
+            m = re.search(r"^#\s+(.+)$", src, re.M)
+            if m:
+                title = m.group(1).strip()
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                images.append("".join(png) if isinstance(png, list) else png)
+    return title, images
+
+
+def findings_html(rows: list[dict]) -> str:
+    """The claims table: claim, the blog's value, this run's value, the verdict."""
+    body = "".join(
+        f"<tr class='{STATUS_CLASS[r['status']]}'><td>{html.escape(r['claim'])}"
+        f"<br><small>{html.escape(r['id'])}, notebook {html.escape(r['notebook'][:2])}</small></td>"
+        f"<td>{html.escape(r['blog'])}</td><td>{html.escape(r['value'])}</td>"
+        f"<td><b>{html.escape(r['status'])}</b></td></tr>" for r in rows)
+    counts = ", ".join(f"{sum(r['status'] == s for r in rows)} {s}" for s in STATUS_CLASS)
+    return (f"<section><h2>Findings</h2><p>{counts}. Claims marked <em>ours</em> are this "
+            f"project's questions, not the blog's.</p><table><tr><th>claim</th><th>the blog</th>"
+            f"<th>this run</th><th>verdict</th></tr>{body}</table></section>")
+
+
+def environment_html(env: dict) -> str:
+    if not env:
+        return "<p><em>The run recorded no environment.</em></p>"
+    keep = {k: v for k, v in env.items() if k != "parameters"}
+    params = env.get("parameters", {})
+    return (f"<section><h2>What produced this run</h2>{value_html(keep)}"
+            f"<details><summary>every parameter of profile {html.escape(str(env.get('profile')))}"
+            f"</summary>{value_html(params)}</details></section>")
+
+
+def write_report(run_dir: str | os.PathLike) -> Path:
+    """Write ``report.html`` into the run directory and return its path."""
+    run_dir = Path(run_dir)
+    results = store.read_results(run_dir)
+    timings = read_json(run_dir / "timings.json", {})
+    sections = []
+    for nb_path in sorted((run_dir / "notebooks").glob("*.ipynb")):
+        title, images = _notebook_parts(nb_path)
+        values = results.get(nb_path.stem, {})
+        rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{value_html(v)}</td></tr>"
+                       for k, v in values.items())
+        table = f"<table>{rows}</table>" if rows else "<p><em>no recorded values</em></p>"
+        figs = "".join(f"<img alt='figure {i + 1} of {html.escape(nb_path.stem)}' "
+                       f"src='data:image/png;base64,{img}'>" for i, img in enumerate(images))
+        secs = timings.get(nb_path.name)
+        took = f" <span class='t'>({secs:.1f} s)</span>" if secs is not None else ""
+        sections.append(f"<section><h2>{html.escape(nb_path.stem)}: {html.escape(title)}{took}"
+                        f"</h2><h3>Recorded values</h3>{table}<h3>Figures</h3>{figs or '<p>none</p>'}"
+                        f"</section>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Run report: {html.escape(run_dir.name)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
+table {{ border-collapse: collapse; margin: .5em 0; }} th, td {{ border: 1px solid #ccc;
+padding: 3px 8px; text-align: left; vertical-align: top; }} th {{ background: #f4f4f4; }}
+table.inner th, table.inner td {{ font-size: 90%; }} img {{ max-width: 100%; display: block;
+margin: 1em 0; border: 1px solid #eee; }} .t {{ color: #777; font-weight: normal; }}
+tr.holds td:last-child {{ background: #e3f4e3; }} tr.fails td:last-child {{ background: #fbe3e3; }}
+tr.unmeasured td:last-child {{ background: #eee; }} small {{ color: #777; }}
+</style></head><body>
+<h1>Run report: {html.escape(run_dir.name)}</h1>
+<p>Run directory: <code>{html.escape(str(run_dir))}</code></p>
+{findings_html(claims.evaluate(results))}
+{environment_html(results.get("environment", {}))}
+{''.join(sections) or '<p>No executed notebooks in this run.</p>'}
+</body></html>
+"""
+    target = run_dir / "report.html"
+    atomic_write_bytes(target, page.encode())
+    return target
