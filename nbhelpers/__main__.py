@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     base.add_argument("--spread", default=None, metavar="RUN_DIR",
                       help="a run with another seed: tolerances = factor x the difference")
     base.add_argument("--factor", type=float, default=1.5)
+    base.add_argument("--scale-from", default=None, metavar="BASELINE",
+                      help="without --spread: lend each key the relative tolerance it has in "
+                           "this baseline (e.g. baselines/smoke.json)")
     base.add_argument("--out", default=None, metavar="FILE",
                       help="where to write (default: baselines/<profile>.json)")
     args = parser.parse_args(argv)

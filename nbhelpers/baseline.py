@@ -45,19 +45,30 @@ def flatten(results: dict) -> dict[str, float]:
 
 
 def make_baseline(results: dict, spread: dict | None = None, factor: float = 1.5,
-                  note: str = "") -> dict:
-    """A baseline from ``results``; with ``spread`` (results of a run with another seed) each
-    key's abs tolerance is ``factor`` x |difference|, else the defaults (5 % relative)."""
+                  note: str = "", scale_from: dict | None = None) -> dict:
+    """A baseline from ``results``.
+
+    With ``spread`` (results of a run with another seed) each key's abs tolerance is ``factor``
+    x |difference|. Without one, ``scale_from`` (another profile's baseline, measured that way)
+    lends each key of the same name its relative tolerance (abs / |value| there); keys it lacks,
+    or everything when neither is given, get the defaults (5 % relative)."""
     values, other = flatten(results), flatten(spread) if spread is not None else {}
+    lend = (scale_from or {}).get("values", {})
     table = {}
     for key, v in sorted(values.items()):
         if key in other:
             table[key] = {"value": v, "abs": round(factor * abs(v - other[key]), 12),
                           "rel": FLOOR_REL}
+        elif spread is None and key in lend:
+            e = lend[key]
+            rel = (e["abs"] / abs(e["value"]) if e["value"] else 0.0) + e.get("rel", FLOOR_REL)
+            table[key] = {"value": v, "abs": DEFAULT_ABS if e["value"] else e["abs"],
+                          "rel": round(rel, 9)}
         else:
             table[key] = {"value": v, "abs": DEFAULT_ABS, "rel": DEFAULT_REL}
-    return {"note": note, "factor": factor, "tolerance_from": "seed spread" if spread else "defaults",
-            "values": table}
+    source = ("seed spread" if spread is not None else
+              "relative seed spread of another profile's baseline" if scale_from else "defaults")
+    return {"note": note, "factor": factor, "tolerance_from": source, "values": table}
 
 
 @dataclass

@@ -221,11 +221,16 @@ def main_baseline(args) -> int:
               f"record; run the series first", file=sys.stderr)
         return 2
     spread = store.read_results(args.spread) if args.spread else None
-    note = (f"profile {env.get('profile')}, seed {env.get('seed')}"
-            + (f"; tolerances {args.factor} x the difference to seed "
-               f"{spread.get('environment', {}).get('seed')}" if spread else
-               "; default tolerances (5 %)"))
+    lend = read_json(args.scale_from) if args.scale_from and spread is None else None
+    if spread is not None:
+        how = f"tolerances {args.factor} x the difference to seed {spread.get('environment', {}).get('seed')}"
+    elif lend is not None:
+        how = (f"tolerances: the relative seed spread of {Path(args.scale_from).name} for keys of "
+               f"the same name, 5 % for the others")
+    else:
+        how = "default tolerances (5 %)"
+    note = f"profile {env.get('profile')}, seed {env.get('seed')}; {how}"
     out = Path(args.out) if args.out else baseline_path(env["profile"])
-    atomic_write_json(out, baseline.make_baseline(results, spread, args.factor, note))
+    atomic_write_json(out, baseline.make_baseline(results, spread, args.factor, note, lend))
     print(f"wrote {out} ({note}); review it and commit it")
     return 0

@@ -38,3 +38,16 @@ def test_compare_names_moved_missing_and_added_keys():
     assert "missing  01_a/epochs" in text and "DRIFT" in text
     within = {"01_a": {**RUN["01_a"], "loss": 0.529}}
     assert baseline.compare(within, b).ok
+
+
+def test_scale_from_lends_relative_tolerances_by_key():
+    smoke = baseline.make_baseline({"01_a": {"loss": 0.5, "n": 0.0}},
+                                   {"01_a": {"loss": 0.52, "n": 0.0}})
+    big = {"01_a": {"loss": 0.25, "n": 3.0, "only_here": 7.0}}
+    b = baseline.make_baseline(big, scale_from=smoke)
+    v = b["values"]
+    assert v["01_a/loss"]["rel"] == pytest.approx(0.03 / 0.5 + baseline.FLOOR_REL)
+    assert baseline.compare({"01_a": {**big["01_a"], "loss": 0.264}}, b).ok  # within 6 %
+    assert not baseline.compare({"01_a": {**big["01_a"], "loss": 0.27}}, b).ok
+    assert v["01_a/only_here"]["rel"] == baseline.DEFAULT_REL
+    assert b["tolerance_from"] == "relative seed spread of another profile's baseline"
