@@ -20,6 +20,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -84,56 +85,126 @@ class _Source:
         """Return (where, text) of the first metadata file found inside or beside the source."""
         for cand in candidates:
             if self.zip is not None and cand in self._members:
-                return f"{self.path}:{self._members[cand]}", self.zip.read(
-                    self._members[cand]).decode()
+                where = f"{self.path}:{self._members[cand]}"
+                return where, decode_text(self.zip.read(self._members[cand]), where)
             for folder in (self.path if self.path.is_dir() else None, self.path.parent,
                            self.path.parent.parent):
                 if folder is not None and (folder / cand).is_file():
-                    return str(folder / cand), (folder / cand).read_text()
+                    return str(folder / cand), decode_text((folder / cand).read_bytes(),
+                                                           str(folder / cand))
         return None
 
 
-def _rows(text: str) -> list[list[str]]:
-    if "," in text.splitlines()[0]:
-        return [r for r in csv.reader(io.StringIO(text)) if r]
-    return [line.split() for line in text.splitlines() if line.strip()]
+class MetadataError(ValueError):
+    """A partition or attribute file that cannot be read at all."""
 
 
-def parse_partition(text: str) -> dict[str, int]:
-    """``{image: 0|1|2}`` from list_eval_partition.txt ("000001.jpg 0") or .csv (with header)."""
-    out = {}
-    for row in _rows(text):
-        if len(row) >= 2 and row[1].strip().lstrip("-").isdigit():
-            out[row[0].strip()] = int(row[1])
+def decode_text(data: bytes, where: str) -> str:
+    """UTF-8 text of a metadata file; MetadataError naming the file when it is not text or empty."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MetadataError(f"{where}: not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+                            f"expected CelebA's plain-text list (e.g. '000001.jpg 0')") from None
+    if not text.strip():
+        raise MetadataError(f"{where}: the file is empty; expected one line per image "
+                            f"(e.g. '000001.jpg 0')")
+    return text
+
+
+def _rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of each non-blank line; comma-separated when the first line is."""
+    lines = text.splitlines()
+    if "," in lines[0]:
+        return [(n, [f.strip() for f in r]) for n, r in enumerate(csv.reader(io.StringIO(text)), 1)
+                if r]
+    return [(n, line.split()) for n, line in enumerate(lines, 1) if line.strip()]
+
+
+@dataclass
+class Parsed:
+    """What a metadata file gave: the values, and the lines that did not parse."""
+
+    values: dict
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (line number, the line)
+    names: list[str] = field(default_factory=list)  # attribute names
+
+    def bad_summary(self, where: str, first: int = 5) -> dict | None:
+        if not self.bad:
+            return None
+        return {"file": where, "count": len(self.bad),
+                "first": [f"line {n}: {line!r}" for n, line in self.bad[:first]]}
+
+
+def parse_partition(text: str) -> Parsed:
+    """``{image: 0|1|2}`` from list_eval_partition.txt ("000001.jpg 0") or .csv (with header).
+    Lines with another number of fields, a split that is not 0, 1 or 2, are kept in ``bad``."""
+    out = Parsed({})
+    for n, row in _rows(text):
+        if n == 1 and len(row) == 2 and not row[1].lstrip("-").isdigit():
+            continue  # the .csv header (image_id,partition)
+        if len(row) == 2 and row[1] in ("0", "1", "2"):
+            out.values[row[0]] = int(row[1])
+        else:
+            out.bad.append((n, " ".join(row)))
     return out
 
 
-def parse_attributes(text: str) -> tuple[list[str], dict[str, np.ndarray]]:
-    """Attribute names and ``{image: int8 vector of +1/-1}`` from list_attr_celeba.txt or .csv."""
+def parse_attributes(text: str) -> Parsed:
+    """Attribute names and ``{image: int8 vector of +1/-1}`` from list_attr_celeba.txt or .csv.
+    Lines with the wrong number of fields or values other than 1, -1 (or 0) are kept in ``bad``."""
     rows = _rows(text)
-    if rows and len(rows[0]) == 1 and rows[0][0].isdigit():  # the .txt count line
+    if rows and len(rows[0][1]) == 1 and rows[0][1][0].isdigit():  # the .txt count line
         rows = rows[1:]
-    header, body = rows[0], rows[1:]
+    if not rows:
+        raise MetadataError("no header line with attribute names")
+    header, body = rows[0][1], rows[1:]
     names = header[1:] if header[0] in ("image_id", "") else header
-    values = {}
-    for row in body:
-        vals = row[-len(names):]
-        values[row[0]] = np.array([1 if int(v) > 0 else -1 for v in vals], np.int8)
-    return list(names), values
+    out = Parsed({}, names=list(names))
+    for n, row in body:
+        vals = row[1:]
+        if len(vals) != len(names) or not all(v in ("1", "-1", "0") for v in vals):
+            out.bad.append((n, " ".join(row)))
+            continue
+        out.values[row[0]] = np.array([1 if int(v) > 0 else -1 for v in vals], np.int8)
+    return out
+
+
+_WIDE = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # modes deeper than 8 bits per channel
+
+
+def to_rgb8(img: Image.Image) -> Image.Image:
+    """Any mode Pillow opens as 8-bit RGB with correct levels.
+
+    Pillow's own ``convert("RGB")`` clips 16- and 32-bit integer and float pixels at 255 (a
+    16-bit PNG turns all white); here they are scaled: 16-bit modes by 255/65535, 32-bit integers
+    by the same when they exceed 255, floats by 255 when they lie in [0, 1]. Transparency (RGBA,
+    LA, PA, palettes with a transparent index) is composited onto white; 1-bit, grey, palette and
+    CMYK go through Pillow's conversion."""
+    if img.mode in _WIDE:
+        a = np.asarray(img, dtype=np.float64)
+        top = float(a.max()) if a.size else 0.0
+        if img.mode.startswith("I;16") or (img.mode == "I" and top > 255):
+            a = a * (255.0 / 65535.0)
+        elif img.mode == "F" and top <= 1.0:
+            a = a * 255.0
+        img = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8), "L")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        img = img.convert("RGBA")
+        back = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(back, img)
+    return img.convert("RGB")
 
 
 def load_image(data: bytes, size: int) -> np.ndarray:
-    """Decode, convert to RGB, centre-crop to a square and resize to (size, size, 3) uint8."""
+    """Decode, convert to 8-bit RGB (``to_rgb8``), centre-crop to a square and resize to
+    (size, size, 3) uint8."""
     if not data:
         raise ValueError("empty file")
     with Image.open(io.BytesIO(data)) as img:
         img.draft("RGB", (size, size))  # JPEG: decode at a reduced scale when that is enough
         img.load()
-        if img.mode in ("RGBA", "LA", "P"):
-            img = img.convert("RGBA")
-            back = Image.new("RGBA", img.size, (255, 255, 255, 255))
-            img = Image.alpha_composite(back, img)
-        img = img.convert("RGB")
+        img = to_rgb8(img)
         w, h = img.size
         side = min(w, h)
         left, top = (w - side) // 2, (h - side) // 2
@@ -141,20 +212,21 @@ def load_image(data: bytes, size: int) -> np.ndarray:
         return np.asarray(img, dtype=np.uint8)
 
 
-def _selected(src: _Source, split: str) -> tuple[list[str], str]:
-    found = src.find_text(PARTITION_FILES)
+def _selected(src: _Source, split: str) -> tuple[list[str], str, dict | None]:
+    """(image names, how they were chosen, the partition file's bad lines or None)."""
     if split == "all":
-        return src.images, "all images (split='all')"
+        return src.images, "all images (split='all')", None
+    found = src.find_text(PARTITION_FILES)
     if found is None:
         warnings.warn(f"no {PARTITION_FILES[0]} (or .csv) inside or beside {src.path}: "
                       f"using all {len(src.images)} images instead of the {split!r} split",
                       stacklevel=3)
-        return src.images, "all images (no partition file)"
+        return src.images, "all images (no partition file)", None
     where, text = found
     part = parse_partition(text)
     wanted = PARTITION_CODES[split]
-    names = [n for n in src.images if part.get(n) == wanted]
-    return names, f"split {split!r} from {where}"
+    names = [n for n in src.images if part.values.get(n) == wanted]
+    return names, f"split {split!r} from {where}", part.bad_summary(where)
 
 
 def cache_paths(cache_dir: str | os.PathLike, size: int, split: str,
@@ -189,13 +261,23 @@ def build_celeba_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, 
     if meta and npy.exists() and all(meta.get(k) == v for k, v in key.items()):
         return npy
 
-    names, how = _selected(src, split)
+    names, how, bad_partition = _selected(src, split)
     if limit:
         names = names[:limit]
     if not names:
         raise ValueError(f"the {split!r} split of {src.path} holds no images ({how})")
     attr_found = src.find_text(ATTRIBUTE_FILES)
-    attr_names, attr_values = parse_attributes(attr_found[1]) if attr_found else ([], {})
+    try:
+        attrs_parsed = parse_attributes(attr_found[1]) if attr_found else Parsed({})
+    except MetadataError as exc:
+        raise MetadataError(f"{attr_found[0]}: {exc}") from None
+    attr_names, attr_values = attrs_parsed.names, attrs_parsed.values
+    bad_lines = [b for b in (bad_partition, attrs_parsed.bad_summary(attr_found[0])
+                             if attr_found else None) if b]
+    for b in bad_lines:
+        warnings.warn(f"{b['file']}: {b['count']} line(s) did not parse and were ignored, e.g. "
+                      f"{'; '.join(b['first'][:3])} (all counted in the cache's manifest)",
+                      stacklevel=2)
 
     workers = workers or min(8, (os.cpu_count() or 1) * 2)
     skipped: dict[str, str] = {}
@@ -244,7 +326,7 @@ def build_celeba_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, 
         **key, "count": len(kept), "selection": how, "shape": [len(kept), size, size, 3],
         "dtype": "uint8", "skipped": skipped, "files": kept,
         "attributes": attr_names, "attributes_file": attrs_rel,
-        "attributes_source": attr_found[0] if attr_found else None,
+        "attributes_source": attr_found[0] if attr_found else None, "bad_lines": bad_lines,
     })
     return npy
 
