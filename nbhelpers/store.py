@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from filelock import FileLock
 
 from .core.files import (
     NpyWriter,
@@ -48,39 +49,104 @@ class ArtifactError(RuntimeError):
 
 
 # -- the run directory ------------------------------------------------------------------------
+PENDING = "_pending"  # manifest entries of files being replaced (see ``RunDir._writing``)
+
+
 class RunDir:
-    """A run directory, opened on behalf of one notebook (used as ``notebook`` in the manifest)."""
+    """A run directory, opened on behalf of one notebook (used as ``notebook`` in the manifest).
+
+    Read-modify-write of results.json and manifest.json happens under a file lock
+    (``<run>/.lock``, the ``filelock`` package), so two processes recording into one run lose
+    nothing. A file is replaced in three steps: its new entry is written to the manifest as
+    pending, the file is moved into place, the entry is committed. A process killed between the
+    steps leaves a pending entry that the next open resolves: the file on disk is the new one
+    (commit) or still the old one (drop), never a file with the wrong hash.
+    """
 
     def __init__(self, path: str | os.PathLike, notebook: str | None = None):
         self.path = Path(path).expanduser().resolve()
         self.notebook = notebook
+        check_writable_dir(self.path)
         for sub in ("models", "latent", "figures", "notebooks"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(self.path / ".lock"), timeout=600)
+        self.repair()
 
     def __repr__(self) -> str:
         return f"RunDir({str(self.path)!r}, notebook={self.notebook!r})"
 
+    def _update(self, name: str, change: Callable[[dict], Any]) -> Any:
+        """Read ``name`` (a JSON object), apply ``change`` and write it back, under the lock."""
+        with self._lock:
+            obj = read_json(self.path / name, {})
+            out = change(obj)
+            atomic_write_json(self.path / name, obj)
+            return out
+
     # manifest -------------------------------------------------------------------------------
     @property
     def manifest(self) -> dict:
-        return read_json(self.path / MANIFEST, {})
+        """The committed entries ({rel: entry}); pending ones are not in it."""
+        return {k: v for k, v in read_json(self.path / MANIFEST, {}).items() if k != PENDING}
+
+    def _entry_for(self, file: Path, source: str | None, info: dict) -> dict:
+        entry = {"bytes": file.stat().st_size, "sha256": sha256_file(file),
+                 "notebook": self.notebook,
+                 "created": _dt.datetime.now().isoformat(timespec="seconds"), **info}
+        if source is not None:
+            entry["source"] = str(source)
+        return entry
 
     def register(self, rel: str, *, source: str | None = None, **info) -> dict:
         """Record size, sha256 and producer of the file at ``rel`` (plus ``info``) in the manifest."""
-        target = self.path / rel
-        entry = {
-            "bytes": target.stat().st_size,
-            "sha256": sha256_file(target),
-            "notebook": self.notebook,
-            "created": _dt.datetime.now().isoformat(timespec="seconds"),
-            **info,
-        }
-        if source is not None:
-            entry["source"] = str(source)
-        manifest = self.manifest
-        manifest[rel] = entry
-        atomic_write_json(self.path / MANIFEST, manifest)
+        entry = self._entry_for(self.path / rel, source, info)
+        self._update(MANIFEST, lambda m: m.__setitem__(rel, entry))
         return entry
+
+    @contextlib.contextmanager
+    def _writing(self, rel: str, suffix: str | None = None, source: str | None = None,
+                 **info) -> Iterator[Path]:
+        """Yield a temporary path for ``rel``; when the block succeeds, the file's entry goes to
+        the manifest as pending, the file replaces ``rel``, and the entry is committed."""
+        with atomic_path(self.path / rel, suffix=suffix) as tmp:
+            yield tmp
+            entry = self._entry_for(tmp, source, info)
+            self._update(MANIFEST, lambda m: m.setdefault(PENDING, {}).__setitem__(rel, entry))
+        self._update(MANIFEST, lambda m: self._commit(m, rel))
+
+    @staticmethod
+    def _commit(manifest: dict, rel: str) -> None:
+        pending = manifest.get(PENDING, {})
+        manifest[rel] = pending.pop(rel)
+        if not pending:
+            manifest.pop(PENDING, None)
+
+    def repair(self) -> list[str]:
+        """Resolve pending entries left by a process killed while replacing a file: commit the
+        entry when the file on disk is the new one, drop it when it is still the old one; raise
+        naming the file when it is neither. Returns the resolved names."""
+        if PENDING not in read_json(self.path / MANIFEST, {}):
+            return []
+
+        def resolve(m: dict) -> list[str]:
+            done = []
+            for rel, new in list(m.get(PENDING, {}).items()):
+                target = self.path / rel
+                found = sha256_file(target) if target.exists() else None
+                if found == new["sha256"]:
+                    self._commit(m, rel)
+                elif found is None or (rel in m and found == m[rel]["sha256"]):
+                    m[PENDING].pop(rel)
+                    if not m[PENDING]:
+                        m.pop(PENDING)
+                else:
+                    raise ArtifactError(f"{target}: neither the file the manifest recorded nor the "
+                                        f"one being written when the last process stopped; "
+                                        f"run the notebook that produces it again")
+                done.append(rel)
+            return done
+
+        return self._update(MANIFEST, resolve)
 
     def entry(self, rel: str) -> dict:
         manifest = self.manifest
@@ -116,28 +182,29 @@ class RunDir:
     # arrays -----------------------------------------------------------------------------------
     def save_array(self, rel: str, array: np.ndarray, source: str | None = None) -> Path:
         array = np.asarray(array)
-        target = self.path / rel
-        with atomic_path(target) as tmp:
+        with self._writing(rel, source=source, shape=list(array.shape),
+                           dtype=array.dtype.str) as tmp:
             np.save(tmp, array)
-        self.register(rel, source=source, shape=list(array.shape), dtype=array.dtype.str)
-        return target
+        return self.path / rel
 
     @contextlib.contextmanager
     def array_writer(self, rel: str, shape: tuple[int, ...], dtype="float32",
                      source: str | None = None) -> Iterator[NpyWriter]:
         """Yield an ``NpyWriter`` for rows of ``shape``, written in order with ``write(chunk)``;
         the file becomes ``rel`` (and enters the manifest) only when the block ends without
-        error, so chunked writers stay atomic and memory-bounded (nothing is mapped)."""
-        target = self.path / rel
-        with atomic_path(target) as tmp:
+        error, so chunked writers stay atomic and memory-bounded (nothing is mapped). A full disk
+        raises an OSError naming the file and the bytes needed; the temporary file is removed."""
+        with self._writing(rel, source=source, shape=list(shape),
+                           dtype=np.dtype(dtype).str) as tmp:
             writer = NpyWriter(tmp, tuple(shape), dtype)
             try:
                 yield writer
-            finally:
-                writer.close()
+            except BaseException:
+                writer.abort()
+                raise
+            writer.close()
             if writer.rows != shape[0]:
                 raise ValueError(f"{rel}: {writer.rows} of {shape[0]} rows were written")
-        self.register(rel, source=source, shape=list(shape), dtype=np.dtype(dtype).str)
 
     def load_array(self, rel: str, mmap: bool = False, check_hash: bool = True) -> np.ndarray:
         self.verify(rel, check_hash=check_hash)
@@ -145,10 +212,9 @@ class RunDir:
 
     # JSON -------------------------------------------------------------------------------------
     def save_json(self, rel: str, obj: Any, source: str | None = None) -> Path:
-        target = self.path / rel
-        atomic_write_json(target, obj)
-        self.register(rel, source=source)
-        return target
+        with self._writing(rel, source=source) as tmp:
+            atomic_write_json(tmp, obj)
+        return self.path / rel
 
     def load_json(self, rel: str) -> Any:
         self.verify(rel)
@@ -158,14 +224,12 @@ class RunDir:
     def save_file(self, rel: str, write: Callable[[Path], object], suffix: str | None = None,
                   source: str | None = None, **info) -> Path:
         """``write(tmp)`` writes the file at a temporary path (keeping ``suffix``, for writers
-        that pick their format from it, like Keras' ``.keras``); it is moved onto ``rel`` and
+        that pick their format from it, like Keras' ``.keras``); it replaces ``rel`` and is
         registered only when ``write`` returns."""
-        target = self.path / rel
-        with atomic_path(target, suffix=suffix) as tmp:
+        with self._writing(rel, suffix=suffix, source=source, **info) as tmp:
             tmp.unlink()  # some writers (Keras) refuse to overwrite an existing file
             write(tmp)
-        self.register(rel, source=source, **info)
-        return target
+        return self.path / rel
 
     def verified_path(self, rel: str) -> Path:
         """The path of ``rel`` after checking it against the manifest (shape and sha256)."""
@@ -176,29 +240,47 @@ class RunDir:
     def save_figure(self, fig, name: str, dpi: int = 110):
         """Save ``fig`` as figures/<name>.png (atomically) and return it, so a notebook cell can
         end with this call and still show the figure."""
-        rel = f"figures/{name}.png"
-        with atomic_path(self.path / rel) as tmp:
+        with self._writing(f"figures/{name}.png") as tmp:
             fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
-        self.register(rel)
         return fig
 
     # results ----------------------------------------------------------------------------------
     def record_environment(self, env: dict) -> None:
         """Keep ``env`` (versions, machine, seed, profile) as results.json's "environment"."""
-        env = json.loads(json.dumps(env, default=to_jsonable))
-        results = read_json(self.path / RESULTS, {})
-        results["environment"] = env
-        atomic_write_json(self.path / RESULTS, results)
+        env = _strict(env, "environment")
+        self._update(RESULTS, lambda r: r.__setitem__("environment", env))
 
     def record(self, name: str, value: Any) -> Any:
         if not self.notebook:
             raise ArtifactError("record() needs a notebook name: open the run with "
                                 "RunDir(path, notebook='01_...')")
-        value = json.loads(json.dumps(value, default=to_jsonable))
-        results = read_json(self.path / RESULTS, {})
-        results.setdefault(self.notebook, {})[name] = value
-        atomic_write_json(self.path / RESULTS, results)
+        value = _strict(value, name)
+        self._update(RESULTS, lambda r: r.setdefault(self.notebook, {}).__setitem__(name, value))
         return value
+
+
+def _strict(value: Any, name: str) -> Any:
+    """``value`` as plain JSON types; NaN and Infinity are refused naming the value."""
+    try:
+        return json.loads(json.dumps(value, default=to_jsonable, allow_nan=False))
+    except ValueError:
+        raise ValueError(f"record({name!r}): the value holds NaN or Infinity, which strict JSON "
+                         f"(and browsers) reject; record None with a reason instead") from None
+
+
+def check_writable_dir(path: Path) -> None:
+    """Raise ArtifactError before any work when ``path`` is a file, or a folder that cannot be
+    created or written."""
+    if path.exists() and not path.is_dir():
+        raise ArtifactError(f"run directory {path} is a file, not a folder; choose another "
+                            f"--run-dir")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArtifactError(f"run directory {path} cannot be created ({exc.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ArtifactError(f"run directory {path} is not writable by this user; choose "
+                            f"another --run-dir")
 
 
 def open_run(path: str | os.PathLike, notebook: str | None = None) -> RunDir:

@@ -61,6 +61,51 @@ def test_training_stopped_after_epoch_2_continues_at_epoch_3(tmp_path):
     assert (tmp_path / "ae_best.keras").exists()
 
 
+def test_partial_last_history_line_is_dropped_on_resume(tmp_path):
+    train, val = _xy()
+    with pytest.raises(RuntimeError, match="session died"):
+        training.fit(_tiny, train, val, 4, tmp_path, "ae", callbacks=[Boom()], verbose=0)
+    csv_path = tmp_path / "ae_history.csv"
+    with open(csv_path, "a") as fh:
+        fh.write("2,0.4")  # killed while CSVLogger wrote epoch 3's row: no newline
+    result = training.fit(_tiny, train, val, 4, tmp_path, "ae", verbose=0)
+    lines = csv_path.read_text().splitlines()
+    assert len(lines) == 5 and all(len(ln.split(",")) == 3 for ln in lines)
+    assert result.epochs == 4 and all(0 < v < 1 for v in result.history["loss"])
+
+
+class DieAfterLastEpoch(keras.callbacks.Callback):
+    """Dies after the backup of the last epoch was written, before training ended."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1:
+            raise RuntimeError("died after the last epoch")
+
+
+def test_resume_with_no_epoch_left_records_null_with_a_reason(tmp_path):
+    import json
+
+    from nbhelpers import store
+    from nbhelpers.steps.training import summary
+
+    train, val = _xy()
+    with pytest.raises(RuntimeError, match="died after the last epoch"):
+        training.fit(_tiny, train, val, 2, tmp_path, "ae", callbacks=[DieAfterLastEpoch()],
+                     verbose=0)
+    result = training.fit(_tiny, train, val, 2, tmp_path, "ae", verbose=0)
+    assert result.seconds_per_epoch is None and result.epochs == 2
+    s = summary(result)
+    assert s["seconds_per_epoch"] is None and "no epoch ran" in s["seconds_per_epoch_note"]
+    run = store.RunDir(tmp_path / "run", "01_x")
+    for k, v in s.items():
+        run.record(k, v)
+
+    def strict(c):
+        raise AssertionError(f"non-strict constant {c}")
+
+    json.loads((tmp_path / "run" / "results.json").read_text(), parse_constant=strict)
+
+
 def test_sigkilled_training_resumes(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     proc = subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), "2"], env=env,

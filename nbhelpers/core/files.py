@@ -8,15 +8,49 @@ half-written one.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+STALE_SECONDS = 120.0  # a temporary file untouched this long belongs to a killed writer
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def clean_stale_temporaries(path: str | os.PathLike, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Remove the temporary files that earlier writes of ``path`` left behind (a killed encode
+    leaves a full-size ``.z_ae.*.tmp.npy``), when untouched for ``older_than`` seconds: a writer
+    still at work keeps touching its file. Returns what was removed."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        return []
+    now, removed = time.time(), []
+    for tmp in path.parent.glob(f".{glob.escape(path.stem)}.*.tmp*"):
+        try:
+            if now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+                removed.append(tmp)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def is_temporary(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a temporary file of ``atomic_path`` (never to be read as data)."""
+    name = Path(path).name
+    return name.startswith(".") and ".tmp" in name
 
 
 @contextlib.contextmanager
@@ -24,12 +58,16 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds.
 
     The temporary name keeps ``suffix`` (default: the target's), because some writers
-    (Keras ``.keras``, numpy ``.npy``) pick their format from it.
+    (Keras ``.keras``, numpy ``.npy``) pick their format from it. Stale temporaries of earlier,
+    killed writes of ``path`` are removed first. The file gets the mode an ordinary write would
+    (0666 less the umask), not mkstemp's 0600.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(path)
     suffix = path.suffix if suffix is None else suffix
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{suffix}", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())
     os.close(fd)
     tmp = Path(tmp)
     try:
@@ -49,7 +87,13 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def atomic_write_json(path: str | os.PathLike, obj: Any) -> None:
-    atomic_write_bytes(path, json.dumps(obj, indent=2, default=to_jsonable).encode())
+    """Strict JSON (no NaN or Infinity, which strict parsers and browsers reject), atomically."""
+    try:
+        text = json.dumps(obj, indent=2, default=to_jsonable, allow_nan=False)
+    except ValueError as exc:
+        raise ValueError(f"{path}: refusing to write NaN or Infinity into JSON ({exc}); record "
+                         f"None with a reason instead") from None
+    atomic_write_bytes(path, text.encode())
 
 
 def sha256_file(path: str | os.PathLike, chunk: int = 1 << 22) -> str:
@@ -78,16 +122,26 @@ def read_json(path: str | os.PathLike, default: Any = None) -> Any:
     path = Path(path)
     if not path.exists():
         return default
-    return json.loads(path.read_text())
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} "
+                         f"({exc.msg}); restore it from a copy or remove it") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); expected JSON") from None
 
 
 def npy_header(path: str | os.PathLike) -> tuple[tuple[int, ...], str]:
     """Shape and dtype of an .npy file without reading its data."""
-    with open(path, "rb") as fh:
-        version = np.lib.format.read_magic(fh)
-        reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                  else np.lib.format.read_array_header_2_0)
-        shape, _, dtype = reader(fh)
+    try:
+        with open(path, "rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                      else np.lib.format.read_array_header_2_0)
+            shape, _, dtype = reader(fh)
+    except (ValueError, EOFError, SyntaxError) as exc:
+        raise ValueError(f"{path}: not a readable .npy file ({exc}); expected an array written "
+                         f"by numpy") from None
     return tuple(shape), np.dtype(dtype).str
 
 
@@ -120,8 +174,24 @@ class NpyWriter:
         if chunk.shape[1:] != self.row_shape or self.rows + len(chunk) > self.capacity:
             raise ValueError(f"chunk of shape {chunk.shape} does not fit rows {self.rows}.."
                              f"{self.capacity} of shape {self.row_shape}")
-        self._fh.write(chunk.tobytes())
+        try:
+            self._fh.write(chunk.tobytes())
+            self._fh.flush()
+        except OSError as exc:  # a full disk (ENOSPC) or a file size limit (EFBIG)
+            row = self.dtype.itemsize * int(np.prod(self.row_shape, dtype=np.int64))
+            need = self._header_len + self.capacity * row
+            raise OSError(exc.errno, f"{self.path}: could not write rows {self.rows}.."
+                          f"{self.rows + len(chunk)} ({exc.strerror}); the whole file needs "
+                          f"{need:,} bytes, {self._header_len + self.rows * row:,} were "
+                          f"written") from None
         self.rows += len(chunk)
+
+    def abort(self) -> None:
+        """Close without finishing the header (the caller discards the file); never raises."""
+        try:
+            self._fh.close()
+        except OSError:
+            pass
 
     def close(self) -> None:
         if self._fh.closed:

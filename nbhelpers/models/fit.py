@@ -35,7 +35,7 @@ from ..core.files import atomic_path
 class TrainResult:
     model: keras.Model
     history: dict[str, list[float]]
-    seconds_per_epoch: float
+    seconds_per_epoch: float | None  # None: no epoch ran in this call (resumed after the last)
     initial_epoch: int
     epoch_seconds: list[float] = field(default_factory=list)
 
@@ -110,6 +110,20 @@ class MemoryLine(keras.callbacks.Callback):
                           ResourceWarning, stacklevel=2)
 
 
+def repair_history(csv_path: str | os.PathLike) -> bool:
+    """Drop a partial last line (no newline: the process died while CSVLogger wrote it), so a
+    resumed run's next row is not glued onto it. Returns whether anything was dropped."""
+    path = Path(csv_path)
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    data = path.read_bytes()
+    if data.endswith(b"\n"):
+        return False
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data[:data.rfind(b"\n") + 1])
+    return True
+
+
 def read_history(csv_path: str | os.PathLike) -> dict[str, list[float]]:
     """The CSV history, one value per epoch (a repeated epoch keeps its last row)."""
     rows: dict[int, dict] = {}
@@ -145,6 +159,7 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
     history_csv = out_dir / f"{name}_history.csv"
     if not backup.exists() and history_csv.exists():
         history_csv.unlink()  # a fresh start: the old history belongs to another run
+    repair_history(history_csv)
     if mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_float16")
     strategy = strategy if strategy is not None else resources.distribution_strategy()
@@ -178,5 +193,5 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
     if backup.exists():  # fit ended normally: BackupAndRestore already removed its files
         shutil.rmtree(backup, ignore_errors=True)
     return TrainResult(model, read_history(history_csv),
-                       float(np.mean(timer.seconds)) if timer.seconds else float("nan"),
+                       float(np.mean(timer.seconds)) if timer.seconds else None,
                        initial, timer.seconds)

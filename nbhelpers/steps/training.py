@@ -66,9 +66,14 @@ def summary(result: TrainResult, prefix: str = "") -> dict:
         f"{prefix}loss_first_epoch": h["loss"][0],
         f"{prefix}loss_last_epoch": h["loss"][-1],
         f"{prefix}val_loss_last_epoch": h["val_loss"][-1],
-        f"{prefix}seconds_per_epoch": round(result.seconds_per_epoch, 3),
+        f"{prefix}seconds_per_epoch": (None if result.seconds_per_epoch is None
+                                       else round(result.seconds_per_epoch, 3)),
         f"{prefix}epochs": result.epochs,
     }
+    if result.seconds_per_epoch is None:
+        out[f"{prefix}seconds_per_epoch_note"] = (
+            "no epoch ran in this session: training had already finished all "
+            f"{result.epochs} epochs (resumed from its backup)")
     for key in ("reconstruction", "kl"):
         if key in h:
             out[f"{prefix}{key}_last_epoch"] = h[key][-1]
