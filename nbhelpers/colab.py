@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .core.files import atomic_path
-from .data.celeba import check_zip_members
+from .data.celeba import check_zip_members, member_problem, outside_links
 
 SYNC_DEFAULT = ("models", "latent", "figures", "notebooks", "results.json", "manifest.json",
                 "data.json", "timings.json", "report.html")
@@ -72,6 +72,8 @@ def copy_file(src: Path, dst: Path, bar=None) -> bool:
 
 
 def _files(src: Path, include: Iterable[str] | None = None) -> list[Path]:
+    """The files to copy under ``src``: temporaries never, and no symlink that points outside
+    ``src`` (those are named in one line and skipped)."""
     if src.is_file():
         return [src]
     tops = [src / name for name in include] if include else [src]
@@ -81,7 +83,11 @@ def _files(src: Path, include: Iterable[str] | None = None) -> list[Path]:
             out.append(top)
         elif top.is_dir():
             out.extend(p for p in sorted(top.rglob("*")) if p.is_file() and ".tmp" not in p.name)
-    return out
+    outside = set(outside_links(src, [p.relative_to(src) for p in out]))
+    if outside:
+        print(f"skipped, a symlink pointing outside {src}: "
+              + ", ".join(str(p) for p in sorted(outside)))
+    return [p for p in out if p.relative_to(src) not in outside]
 
 
 def copy_tree(src: str | os.PathLike, dst: str | os.PathLike, include: Iterable[str] | None = None,
@@ -112,9 +118,17 @@ def copy_tree(src: str | os.PathLike, dst: str | os.PathLike, include: Iterable[
     return copied
 
 
+def _existing_parent(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
 def safe_extract(zip_path: str | os.PathLike, target: str | os.PathLike, progress: bool = True) -> Path:
-    """Extract a zip into ``target`` after checking every member path; skipped when a stamp shows
-    this very zip (size, mtime) was extracted there before."""
+    """Extract a zip into ``target`` after checking every member path, every member's declared
+    size and compression ratio (``data.celeba.member_problem``), and the sum of declared sizes
+    against the free disk space; skipped when a stamp shows this very zip (size, mtime) was
+    extracted there before. Nothing is written when a check fails."""
     from tqdm.auto import tqdm
 
     zip_path, target = Path(zip_path), Path(target)
@@ -124,6 +138,16 @@ def safe_extract(zip_path: str | os.PathLike, target: str | os.PathLike, progres
         return target
     with zipfile.ZipFile(zip_path) as zf:
         check_zip_members(zf.namelist())  # before anything is written
+        bad = {i.filename: p for i in zf.infolist() if (p := member_problem(i))}
+        if bad:
+            first = "; ".join(f"{k}: {v}" for k, v in list(bad.items())[:3])
+            raise ValueError(f"refusing to extract {zip_path}: {len(bad)} member(s) are no face "
+                             f"images ({first}); nothing was written")
+        need = sum(i.file_size for i in zf.infolist())
+        free = shutil.disk_usage(_existing_parent(target)).free
+        if need > free:
+            raise OSError(f"extracting {zip_path} needs {need:,} bytes but {target} has "
+                          f"{free:,} free; nothing was written")
         target.mkdir(parents=True, exist_ok=True)
         for member in tqdm(zf.infolist(), desc=f"extract {zip_path.name}", disable=not progress):
             zf.extract(member, target)

@@ -9,10 +9,11 @@ first cell with a message that lists what is allowed, not an hour later inside a
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .core.choices import (
@@ -30,6 +31,14 @@ class ConfigError(ValueError):
     """A run parameter is invalid; the message says what is allowed."""
 
 
+def _ranged(default, limits: tuple):
+    """A field whose values (each element, for a tuple) must lie in ``limits``: (lo, hi) closed,
+    or (lo, hi, "(]") / "()" / "[)" for open ends. The range sits beside the field it checks and
+    one rule (``_range_errors``) reads them all."""
+    lo, hi, ends = (*limits, "[]") if len(limits) == 2 else limits
+    return field(default=default, metadata={"range": (lo, hi, ends)})
+
+
 @dataclass(frozen=True)
 class Profile:
     """Every parameter of the notebook series. Field docs are in the README's profile table."""
@@ -38,44 +47,45 @@ class Profile:
     # data
     data_source: str = "synthetic"
     data: str | None = None  # CelebA folder or zip (celeba profile)
-    image_size: int = 96
-    n_images: int | None = 20_000  # None: every image of the split
+    image_size: int = _ranged(96, (16, 1024))
+    n_images: int | None = _ranged(20_000, (16, 10_000_000))  # None: every image of the split
     split: str = "train"
     factor_distribution: str = "normal"
     cache_dir: str | None = None  # None: <project>/data/cache or $NBHELPERS_CACHE
-    seed: int = 0
+    seed: int = _ranged(0, (0, 2**32 - 1))
     # Autoencoder (notebook 01)
-    z_dim: int = 256
-    filters: tuple[int, ...] = (32, 64, 128, 256)
+    z_dim: int = _ranged(256, (2, 4096))
+    filters: tuple[int, ...] = _ranged((32, 64, 128, 256), (1, 4096))
     activation: str = "leaky_relu"
     batch_norm: bool = False
     loss: str = "bce"
-    epochs: int = 12
-    batch_size: int = 128
-    learning_rate: float = 5e-4
-    val_fraction: float = 0.1
+    epochs: int = _ranged(12, (1, 10_000))
+    batch_size: int = _ranged(128, (1, 65_536))
+    learning_rate: float = _ranged(5e-4, (0, 1, "(]"))
+    val_fraction: float = _ranged(0.1, (0, 0.5, "()"))
     mixed_precision: bool = False
     # VAE (notebook 05)
-    vae_epochs: int = 12
-    kl_weight: float = 1.0
+    vae_epochs: int = _ranged(12, (1, 10_000))
+    kl_weight: float = _ranged(1.0, (0, 1e6))
     vae_compare_without_dense: bool = True
     # latent analysis (notebooks 02-04)
-    bin_width: float = 0.25
-    tsne_sizes: tuple[int, ...] = (5_000, 20_000)
-    tsne_pca_components: tuple[int, ...] = (2, 4, 10)
-    tsne_pca_n: int = 20_000
-    perplexity: float = 30.0
-    early_exaggeration: float = 12.0
-    tsne_iter: int = 750
-    trim_facts: tuple[float, ...] = (1.25, 1.35, 1.45, 1.55, 1.7, 1.8)
-    trim_fact: float = 1.7
-    pca_pairs_max: int = 120
+    bin_width: float = _ranged(0.25, (0, 1e3, "(]"))
+    tsne_sizes: tuple[int, ...] = _ranged((5_000, 20_000), (10, 10_000_000))
+    tsne_pca_components: tuple[int, ...] = _ranged((2, 4, 10), (2, 4096))
+    tsne_pca_n: int = _ranged(20_000, (10, 10_000_000))
+    perplexity: float = _ranged(30.0, (1, 1000))
+    early_exaggeration: float = _ranged(12.0, (1, 1000))
+    tsne_iter: int = _ranged(750, (10, 100_000))
+    trim_facts: tuple[float, ...] = _ranged((1.25, 1.35, 1.45, 1.55, 1.7, 1.8), (0, 100, "(]"))
+    trim_fact: float = _ranged(1.7, (0, 100, "(]"))
+    pca_pairs_max: int = _ranged(120, (1, 4096))
     # generation (notebook 06)
-    n_generate: int = 2_000
-    gmm_components: int = 10
-    gmm_max_points: int = 50_000  # the GMM is fitted on at most this many z-points (random subset)
-    confine_sigma: float = 2.0
-    realism_k: int = 5
+    n_generate: int = _ranged(2_000, (1, 10_000_000))
+    gmm_components: int = _ranged(10, (1, 1000))
+    # the GMM is fitted on at most this many z-points (a random subset)
+    gmm_max_points: int = _ranged(50_000, (1, 100_000_000))
+    confine_sigma: float = _ranged(2.0, (0, 100, "(]"))
+    realism_k: int = _ranged(5, (1, 1000))
 
     # -- derived -----------------------------------------------------------------------------
     @property
@@ -157,14 +167,39 @@ def _coerce(name: str, value):
                           f"{' or None' if optional else ''}, found {value!r}") from None
 
 
-def _check(p: Profile) -> list[str]:
+def _num(v) -> str:
+    return f"{v:,}" if isinstance(v, int) else f"{v:g}"
+
+
+def _range_errors(p: Profile) -> list[str]:
+    """Every field with a range: NaN, infinities and values outside it, with the range named."""
     errors = []
+    for f in dataclasses.fields(Profile):
+        if "range" not in f.metadata:
+            continue
+        value = getattr(p, f.name)
+        if value is None:
+            continue
+        lo, hi, ends = f.metadata["range"]
+        interval = f"{ends[0]}{_num(lo)}, {_num(hi)}{ends[1]}"
+        for v in value if isinstance(value, tuple) else (value,):
+            bad = (isinstance(v, float) and not math.isfinite(v)) or v < lo or v > hi \
+                or (ends[0] == "(" and v == lo) or (ends[1] == ")" and v == hi)
+            if bad:
+                what = f"every element of {f.name}" if isinstance(value, tuple) else f.name
+                errors.append(f"{what} must lie in {interval}, found {v!r}")
+                break
+        if isinstance(value, tuple) and not value:
+            errors.append(f"{f.name} must hold at least one value, found ()")
+    return errors
+
+
+def _check(p: Profile) -> list[str]:
+    errors = _range_errors(p)
     if p.data_source not in DATA_SOURCES:
         errors.append(f"data_source must be one of {DATA_SOURCES}, found {p.data_source!r}")
     if (msg := size_error(p.image_size)) is not None:
         errors.append(f"image_size: {msg}")
-    if p.z_dim < 2:
-        errors.append(f"z_dim must be at least 2, found {p.z_dim}")
     if p.factor_distribution not in FACTOR_DISTRIBUTIONS:
         errors.append(f"factor_distribution must be one of {FACTOR_DISTRIBUTIONS}, "
                       f"found {p.factor_distribution!r}")
@@ -174,20 +209,9 @@ def _check(p: Profile) -> list[str]:
         errors.append(f"activation must be one of {ACTIVATIONS}, found {p.activation!r}")
     if p.split not in SPLITS:
         errors.append(f"split must be one of {SPLITS}, found {p.split!r}")
-    for name in ("epochs", "vae_epochs", "batch_size", "tsne_iter", "n_generate",
-                 "gmm_components", "realism_k"):
-        if getattr(p, name) < 1:
-            errors.append(f"{name} must be at least 1, found {getattr(p, name)}")
     if p.gmm_max_points < p.gmm_components:
         errors.append(f"gmm_max_points must be at least gmm_components ({p.gmm_components}), "
                       f"found {p.gmm_max_points}")
-    if p.n_images is not None and p.n_images < 16:
-        errors.append(f"n_images must be at least 16 (or None for all), found {p.n_images}")
-    if not 0.0 < p.val_fraction < 0.5:
-        errors.append(f"val_fraction must lie in (0, 0.5), found {p.val_fraction}")
-    if p.learning_rate <= 0 or p.bin_width <= 0 or p.kl_weight < 0:
-        errors.append("learning_rate and bin_width must be > 0 and kl_weight >= 0, found "
-                      f"{p.learning_rate}, {p.bin_width}, {p.kl_weight}")
     if p.data_source == "celeba":
         if not p.data:
             errors.append("the celeba profile needs data=<img_align_celeba folder or "

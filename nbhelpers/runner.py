@@ -20,6 +20,7 @@ from pathlib import Path
 from . import baseline, claims, config, store
 from .core.files import atomic_write_json, read_json
 from .report import write_report
+from .steps.artifacts import check_inputs
 
 NB_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
 
@@ -123,9 +124,10 @@ def run_series(profile: str = "default", data: str | None = None,
     printed output through as it comes."""
     overrides = dict(overrides or {})
     config.load(profile, data=data, **overrides)  # fail before the first kernel starts
+    notebooks = find_notebooks(notebooks_dir, start, only)  # before anything is created
     run_path = Path(run_dir or config.default_run_dir(profile)).expanduser().resolve()
     run = store.RunDir(run_path)
-    notebooks = find_notebooks(notebooks_dir, start, only)
+    check_inputs(run, [nb.stem for nb in notebooks])  # before any notebook runs for minutes
     os.environ.setdefault("NBHELPERS_STATIC", "1")  # no widget frontend under papermill
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ lines, not even cuInit's error
     params = {"profile": profile, "run_dir": str(run_path), "data": data, "overrides": overrides}
@@ -184,13 +186,16 @@ def verdict(run_dir: str | os.PathLike) -> str:
 def main_run(args) -> int:
     try:
         overrides = config.parse_assignments(args.set)
-        only = [t for t in (args.only or "").split(",") if t.strip()]
+        only = [t.strip() for t in (args.only or "").split(",") if t.strip()]
+        if args.only is not None and not only:
+            raise ValueError(f"--only {args.only!r} names no notebook; expected numbers such as "
+                             f"--only 02,04")
         run_series(args.profile, data=args.data, run_dir=args.run_dir, start=args.start,
                    only=only, overrides=overrides, notebooks_dir=args.notebooks)
     except NotebookFailed as exc:
         print(f"\nFAILED: {exc}", file=sys.stderr)
         return 1
-    except (config.ConfigError, ValueError, FileNotFoundError) as exc:
+    except (config.ConfigError, ValueError, FileNotFoundError, store.ArtifactError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

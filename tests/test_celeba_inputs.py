@@ -113,3 +113,93 @@ def test_unreadable_partition_file_raises_naming_it(tmp_path, content, expected)
         build_celeba_cache(folder, tmp_path / "cache", size=16, progress=False)
     assert str(tmp_path / "list_eval_partition.txt") in str(err.value) and expected in str(err.value)
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("*.npy"))
+
+
+def test_an_image_replaced_in_place_invalidates_the_cache(tmp_path):
+    import os
+
+    folder = _folder(tmp_path, b"".join(f"{i:06d}.jpg 0\n".encode() for i in range(1, 7)))
+    first, _ = _build(folder, tmp_path)
+    before = np.load(first).copy()
+    st = folder.stat()
+    white = np.full((40, 30, 3), 255, np.uint8)
+    (folder / "000003.jpg").write_bytes(_encode(Image.fromarray(white), "JPEG"))
+    os.utime(folder, ns=(st.st_atime_ns, st.st_mtime_ns))  # the folder's mtime does not change
+    second, _ = _build(folder, tmp_path)
+    after = np.load(second)
+    assert not np.array_equal(before[2], after[2]) and after[2].min() > 240
+    np.testing.assert_array_equal(before[0], after[0])
+
+
+def _zip_with(tmp_path, members: dict):
+    import zipfile
+
+    rng = np.random.default_rng(1)
+    z = tmp_path / "img_align_celeba.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i in range(1, 4):
+            arr = rng.integers(0, 255, (40, 30, 3), dtype=np.uint8)
+            zf.writestr(f"img_align_celeba/{i:06d}.jpg", _encode(Image.fromarray(arr), "JPEG"))
+        for name, data in members.items():
+            zf.writestr(f"img_align_celeba/{name}", data)
+    return z
+
+
+def test_zip_members_no_face_image_has_are_refused_by_name_without_being_read(tmp_path, monkeypatch):
+    z = _zip_with(tmp_path, {"bomb.jpg": bytes(60 * 2**20), "flat.png": bytes(2**20)})
+    read = []
+    real = celeba._Source.read
+    monkeypatch.setattr(celeba._Source, "read", lambda self, n: read.append(n) or real(self, n))
+    path, messages = _build(z, tmp_path)
+    assert np.load(path).shape[0] == 3 and "bomb.jpg" not in read and "flat.png" not in read
+    skipped = celeba.load_cache_manifest(path)["skipped"]
+    assert "more than the 52,428,800 any face image needs" in skipped["bomb.jpg"]
+    assert "compression ratio" in skipped["flat.png"]
+
+
+def test_safe_extract_refuses_bombs_and_a_too_small_disk(tmp_path, monkeypatch):
+    import shutil
+
+    from nbhelpers import colab
+
+    bomb = _zip_with(tmp_path, {"bomb.jpg": bytes(60 * 2**20)})
+    with pytest.raises(ValueError, match=r"img_align_celeba/bomb.jpg: declares 62,914,560 bytes"):
+        colab.safe_extract(bomb, tmp_path / "out", progress=False)
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "ok").mkdir()
+    ok = _zip_with(tmp_path / "ok", {})
+
+    class Tiny:
+        free = 100
+
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: Tiny)
+    with pytest.raises(OSError, match=r"needs [\d,]+ bytes but .* has 100 free"):
+        colab.safe_extract(ok, tmp_path / "out2", progress=False)
+    assert not (tmp_path / "out2").exists()
+
+
+def test_symlinks_out_of_the_folder_are_not_followed(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    secret = np.full((40, 30, 3), 7, np.uint8)
+    (outside / "secret.jpg").write_bytes(_encode(Image.fromarray(secret), "JPEG"))
+    folder = _folder(tmp_path, b"".join(f"{i:06d}.jpg 0\n".encode() for i in range(1, 8)))
+    (folder / "000007.jpg").symlink_to(outside / "secret.jpg")
+    path, _ = _build(folder, tmp_path)
+    meta = celeba.load_cache_manifest(path)
+    assert meta["count"] == 6 and "000007.jpg" not in meta["files"]
+    assert "symlink pointing outside" in meta["skipped"]["000007.jpg"]
+
+
+def test_sync_to_drive_skips_symlinks_out_of_the_run(tmp_path, capsys):
+    from nbhelpers import colab
+
+    run = tmp_path / "run"
+    (run / "latent").mkdir(parents=True)
+    (run / "results.json").write_text("{}")
+    (tmp_path / "private.txt").write_text("not yours")
+    (run / "latent" / "z_ae.npy").symlink_to(tmp_path / "private.txt")
+    copied = colab.sync_to_drive(run, tmp_path / "drive", progress=False)
+    assert [p.name for p in copied] == ["results.json"]
+    assert not (tmp_path / "drive" / "latent" / "z_ae.npy").exists()
+    assert "skipped, a symlink pointing outside" in capsys.readouterr().out

@@ -27,7 +27,7 @@ def test_image_size_not_divisible_by_16(size):
 
 
 def test_z_dim_below_two():
-    with pytest.raises(ConfigError, match="z_dim must be at least 2, found 1"):
+    with pytest.raises(ConfigError, match=r"z_dim must lie in \[2, 4,096\], found 1"):
         config.load("smoke", z_dim=1)
 
 
@@ -69,3 +69,29 @@ def test_profile_is_frozen():
     cfg = config.load("smoke")
     with pytest.raises(AttributeError):
         cfg.z_dim = 3
+
+
+@pytest.mark.parametrize("name,value,message", [
+    ("learning_rate", float("nan"), "learning_rate must lie in (0, 1], found nan"),
+    ("learning_rate", -1e-3, "learning_rate must lie in (0, 1], found -0.001"),
+    ("trim_fact", 0.0, "trim_fact must lie in (0, 100], found 0.0"),
+    ("perplexity", "nan", "perplexity must lie in [1, 1,000], found nan"),
+    ("confine_sigma", "inf", "confine_sigma must lie in (0, 100], found inf"),
+    ("tsne_sizes", "0", "every element of tsne_sizes must lie in [10, 10,000,000], found 0"),
+    ("pca_pairs_max", 0, "pca_pairs_max must lie in [1, 4,096], found 0"),
+    ("seed", -1, "seed must lie in [0, 4,294,967,295], found -1"),
+    ("image_size", 1_000_000, "image_size must lie in [16, 1,024], found 1000000"),
+])
+def test_values_out_of_range_are_refused_with_the_range(name, value, message):
+    with pytest.raises(ConfigError) as err:
+        config.load("smoke", **{name: value})
+    assert message in str(err.value)
+
+
+def test_every_numeric_field_carries_its_range():
+    import dataclasses
+
+    numeric = [f for f in dataclasses.fields(config.Profile)
+               if config.TYPES[f.name] in (int, float, int | None, tuple[int, ...], tuple[float, ...])]
+    assert len(numeric) >= 20
+    assert [f.name for f in numeric if "range" not in f.metadata] == []

@@ -106,3 +106,32 @@ def test_cli_shows_progress_and_epoch_lines_without_tensorflow_noise(tmp_path):
     assert len(cells) >= 8 and any("training.train(cfg, run, ds" in ln for ln in cells)
     assert "Epoch 2/2" in out and "val_loss:" in out
     assert (run_dir / "logs" / "01_autoencoder_training.stderr.log").exists()
+
+
+def test_refused_selections_create_nothing(series, tmp_path):
+    for flags in (["--only", ","], ["--only", "09"], ["--from", "99"]):
+        run_dir = tmp_path / "r"
+        proc = subprocess.run([sys.executable, "-m", "nbhelpers", "run", "--profile", "smoke",
+                               "--notebooks", str(series), "--run-dir", str(run_dir), *flags],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, flags
+        assert "names no notebook" in proc.stderr or "no notebook number" in proc.stderr, flags
+        assert not run_dir.exists(), flags
+
+
+def test_a_damaged_input_stops_the_run_before_any_notebook(smoke_run, tmp_path):
+    import shutil
+    import time
+
+    copy = tmp_path / "run"
+    shutil.copytree(smoke_run, copy)
+    model = copy / "models" / "ae.keras"
+    model.write_bytes(model.read_bytes()[:1000])  # truncated
+    before = (copy / "notebooks" / "05_vae_extra_dense_layer.ipynb").stat().st_mtime_ns
+    t0 = time.perf_counter()
+    with pytest.raises(store.ArtifactError) as err:
+        runner.run_series("smoke", run_dir=copy, start="02", log=lambda *a, **k: None)
+    assert time.perf_counter() - t0 < 30
+    assert "notebook 06_face_generation needs models/ae.keras" in str(err.value)
+    assert "manifest expects sha256" in str(err.value)
+    assert (copy / "notebooks" / "05_vae_extra_dense_layer.ipynb").stat().st_mtime_ns == before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..store import RunDir
+from ..store import ArtifactError, RunDir
 
 
 def save_model(run: RunDir, rel: str, model, source: str | None = None):
@@ -18,3 +18,37 @@ def load_model(run: RunDir, rel: str, compile: bool = True):
     from .. import models  # noqa: F401  (registers the custom objects)
 
     return keras.models.load_model(run.verified_path(rel), compile=compile)
+
+
+# What each notebook reads from the run directory, and what it writes there.
+NEEDS = {
+    "02_latent_number_density": ("latent/z_ae.npy",),
+    "03_tsne_filaments": ("latent/z_ae.npy",),
+    "04_pca_ellipses": ("latent/z_ae.npy",),
+    "05_vae_extra_dense_layer": ("data.json",),
+    "06_face_generation": ("data.json", "latent/z_ae.npy", "models/ae.keras", "models/vae.keras"),
+}
+MAKES = {
+    "01_autoencoder_training": ("data.json", "models/ae.keras", "latent/z_ae.npy"),
+    "05_vae_extra_dense_layer": ("models/vae.keras", "latent/z_vae.npy"),
+}
+
+
+def check_inputs(run: RunDir, notebooks: list[str]) -> None:
+    """Verify (manifest, shape and sha256) every artifact ``notebooks`` (names, in run order)
+    will read that none of them writes first; raise ArtifactError listing each problem, so a
+    broken input stops the run before a notebook works for minutes."""
+    made: set[str] = set()
+    problems = []
+    for name in notebooks:
+        for rel in NEEDS.get(name, ()):
+            if rel in made:
+                continue
+            try:
+                run.verify(rel)
+            except (ArtifactError, ValueError, OSError) as exc:
+                problems.append(f"notebook {name} needs {rel}: {exc}")
+        made.update(MAKES.get(name, ()))
+    if problems:
+        raise ArtifactError("inputs of this run are missing or damaged; nothing was run:\n  - "
+                            + "\n  - ".join(dict.fromkeys(problems)))

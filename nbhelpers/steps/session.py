@@ -9,6 +9,7 @@ from importlib import metadata
 
 from .. import config, resources, store
 from ..core.display import enable_figure_display
+from .artifacts import check_inputs
 
 
 def seed_everything(seed: int) -> None:
@@ -51,6 +52,7 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
     cfg = config.load(profile, data=data, **{**(overrides or {}), **more})
     seed_everything(cfg.seed)
     run = store.open_run(run_dir or config.default_run_dir(profile), notebook)
+    check_inputs(run, [notebook])  # the artifacts this notebook reads, before it starts
     run.record_environment(environment(cfg))
     resources.enable_gpu_memory_growth()
     print(f"{notebook}: profile {cfg.name}, run directory {run.path}")
