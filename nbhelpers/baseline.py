@@ -50,8 +50,9 @@ def make_baseline(results: dict, spread: dict | None = None, factor: float = 1.5
 
     With ``spread`` (results of a run with another seed) each key's abs tolerance is ``factor``
     x |difference|. Without one, ``scale_from`` (another profile's baseline, measured that way)
-    lends each key of the same name its relative tolerance (abs / |value| there); keys it lacks,
-    or everything when neither is given, get the defaults (5 % relative)."""
+    lends each key of the same name its relative tolerance (abs / |value| there); keys it lacks
+    or has no measured spread for, or everything when neither is given, get the defaults (5 %
+    relative)."""
     values, other = flatten(results), flatten(spread) if spread is not None else {}
     lend = (scale_from or {}).get("values", {})
     table = {}
@@ -59,8 +60,8 @@ def make_baseline(results: dict, spread: dict | None = None, factor: float = 1.5
         if key in other:
             table[key] = {"value": v, "abs": round(factor * abs(v - other[key]), 12),
                           "rel": FLOOR_REL}
-        elif spread is None and key in lend:
-            e = lend[key]
+        elif spread is None and key in lend and lend[key]["abs"] > 0:
+            e = lend[key]  # (a key both seeds agreed on exactly says nothing of its spread)
             rel = (e["abs"] / abs(e["value"]) if e["value"] else 0.0) + e.get("rel", FLOOR_REL)
             table[key] = {"value": v, "abs": DEFAULT_ABS if e["value"] else e["abs"],
                           "rel": round(rel, 9)}

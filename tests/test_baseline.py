@@ -50,4 +50,5 @@ def test_scale_from_lends_relative_tolerances_by_key():
     assert baseline.compare({"01_a": {**big["01_a"], "loss": 0.264}}, b).ok  # within 6 %
     assert not baseline.compare({"01_a": {**big["01_a"], "loss": 0.27}}, b).ok
     assert v["01_a/only_here"]["rel"] == baseline.DEFAULT_REL
+    assert v["01_a/n"]["rel"] == baseline.DEFAULT_REL  # no spread measured there: the default
     assert b["tolerance_from"] == "relative seed spread of another profile's baseline"
