@@ -126,6 +126,8 @@ def test_smoke_run_matches_the_committed_baseline(smoke_run):
     assert path == config.project_root() / "baselines" / "smoke.json"
     assert drift.ok, drift.report()
     assert drift.compared > 200
+    text = runner.verdict(smoke_run)  # what a run prints at its end
+    assert text.startswith("findings:") and "ellipses_2sigma" in text and "no drift" in text
 
 
 def test_check_exits_1_naming_a_moved_key_and_reports_a_missing_one(smoke_run, tmp_path):
