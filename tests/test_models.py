@@ -89,3 +89,17 @@ def test_vae_reports_reconstruction_and_kl_separately_and_roundtrips(tmp_path):
     again = keras.models.load_model(tmp_path / "vae.keras")
     assert isinstance(again, models.VAE) and again.kl_weight == 0.5
     np.testing.assert_allclose(again.predict(x, verbose=0), vae.predict(x, verbose=0), atol=1e-6)
+
+
+def test_vae_kl_term_equals_the_hand_computed_divergence():
+    """The KL the VAE reports is kl_weight x mean over the batch of
+    -0.5 * sum(1 + logvar - mu^2 - exp(logvar)), computed here with numpy from the Encoder."""
+    from nbhelpers.models import build_vae
+
+    x = np.random.default_rng(3).random((32, 16, 16, 3)).astype(np.float32)
+    vae = build_vae((16, 16, 3), 4, extra_dense=8, kl_weight=2.5, filters=(4, 4, 4, 4))
+    mu, logvar = (np.asarray(t, np.float64) for t in vae.encoder.predict(x, verbose=0))
+    hand = 2.5 * np.mean(-0.5 * np.sum(1 + logvar - mu**2 - np.exp(logvar), axis=1))
+    got = vae.evaluate(x, x, batch_size=32, verbose=0, return_dict=True)
+    assert got["kl"] == pytest.approx(hand, rel=1e-4, abs=1e-7)
+    assert got["loss"] == pytest.approx(got["reconstruction"] + got["kl"], rel=1e-5)

@@ -35,6 +35,27 @@ class Sampling(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="nbhelpers")
+class KLDivergence(keras.layers.Layer):
+    """Adds ``weight`` x KL(N(mu, exp(logvar)) || N(0, I)), averaged over the batch, as a scalar
+    layer loss and passes its inputs through. A layer's scalar ``add_loss`` reaches the model's
+    ``compute_loss`` on TensorFlow, JAX and PyTorch alike; the model's own ``add_loss`` inside
+    ``call`` did not on JAX (the KL read 0; keras issues 19430 and 19560)."""
+
+    def __init__(self, weight: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.weight = float(weight)
+
+    def call(self, inputs):
+        mu, logvar = inputs
+        kl = -0.5 * ops.mean(ops.sum(1.0 + logvar - ops.square(mu) - ops.exp(logvar), axis=1))
+        self.add_loss(self.weight * kl)
+        return mu, logvar
+
+    def get_config(self):
+        return {**super().get_config(), "weight": self.weight}
+
+
+@keras.saving.register_keras_serializable(package="nbhelpers")
 class VAE(keras.Model):
     def __init__(self, encoder, decoder, kl_weight: float = 1.0, loss: str = "bce",
                  seed: int | None = None, **kwargs):
@@ -46,6 +67,7 @@ class VAE(keras.Model):
         self.seed = seed
         self._rec_fn = losses.get(loss)
         self.sampling = Sampling(seed, name="sampling")
+        self.kl_loss = KLDivergence(self.kl_weight, name="kl_divergence")
         self.rec_tracker = keras.metrics.Mean(name="reconstruction")
         self.kl_tracker = keras.metrics.Mean(name="kl")
 
@@ -54,16 +76,16 @@ class VAE(keras.Model):
         self.built = True
 
     def call(self, x, training=False):
-        mu, logvar = self.encoder(x, training=training)
-        kl = -0.5 * ops.mean(ops.sum(1.0 + logvar - ops.square(mu) - ops.exp(logvar), axis=1))
-        self.add_loss(self.kl_weight * kl)
+        mu, logvar = self.kl_loss(self.encoder(x, training=training))
         z = self.sampling([mu, logvar]) if training else mu
         return self.decoder(z, training=training)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         pixels = ops.cast(ops.prod(ops.shape(y_pred)[1:]), "float32")
         rec = ops.mean(self._rec_fn(y, y_pred)) * pixels
-        kl = ops.sum(self.losses) if self.losses else ops.zeros(())
+        kl = ops.zeros(())
+        for term in self.losses:  # a Python sum: ops.sum of a list fails while JAX traces
+            kl = kl + term
         self.rec_tracker.update_state(rec)
         self.kl_tracker.update_state(kl)
         return rec + kl
