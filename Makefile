@@ -8,14 +8,14 @@ PROFILE ?= default
 DATA    ?=
 RUN_DIR ?=
 
-.PHONY: run test test-fast lint clean venv
+.PHONY: run test test-fast test-torch lint clean venv
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,jax]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
@@ -30,6 +30,12 @@ test: $(STAMP)
 	@grep -E "^Contracts:" $(VENV)/lint-imports.log
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# The model tests on PyTorch too: installs torch from the package index (with its CUDA
+# libraries, gigabytes; not part of make test), then runs tests/test_backends.py.
+test-torch: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[torch]"
+	@$(BIN)/python -m pytest tests/test_backends.py $(PYTEST_ARGS)
 
 # The unit tests alone: no notebook executed, no model trained (tests marked slow are skipped).
 test-fast: $(STAMP)

@@ -28,8 +28,9 @@ class GPUInfo:
     name: str
     used: int
     total: int
-    tf_current: int | None = None
-    tf_peak: int | None = None
+    alloc_current: int | None = None  # the framework allocator's bytes now and at its peak
+    alloc_peak: int | None = None
+    allocator: str | None = None  # "TensorFlow", "JAX" or "PyTorch"
 
 
 @dataclass
@@ -56,8 +57,9 @@ class Snapshot:
             return f"{text} | {self.gpu_status}"
         for g in self.gpus:
             text += f" | GPU{g.index} {g.name}: {g.used / GB:.1f}/{g.total / GB:.1f} GB"
-            if g.tf_peak is not None:
-                text += f" (TF now {g.tf_current / GB:.2f}, peak {g.tf_peak / GB:.2f} GB)"
+            if g.alloc_peak is not None:
+                now = "" if g.alloc_current is None else f"now {g.alloc_current / GB:.2f}, "
+                text += f" ({g.allocator} {now}peak {g.alloc_peak / GB:.2f} GB)"
         return text
 
     def summary(self) -> dict:
@@ -68,7 +70,8 @@ class Snapshot:
         return {"rss_gb": gb(self.rss), "rss_peak_gb": gb(self.rss_peak),
                 "ram_used_gb": gb(self.ram_used), "ram_total_gb": gb(self.ram_total),
                 "gpus": [{"name": g.name, "used_gb": gb(g.used), "total_gb": gb(g.total),
-                          "tf_peak_gb": gb(g.tf_peak)} for g in self.gpus],
+                          "allocator": g.allocator, "alloc_peak_gb": gb(g.alloc_peak)}
+                         for g in self.gpus],
                 "gpu_status": self.gpu_status}
 
     def __str__(self) -> str:
@@ -102,18 +105,31 @@ def _nvml_gpus() -> tuple[list[GPUInfo], str]:
             pass
 
 
-def _tf_allocator(gpus: list[GPUInfo]) -> None:
-    """Add TensorFlow's allocator figures, only if TensorFlow is already imported."""
+def _allocator_peaks(gpus: list[GPUInfo]) -> None:
+    """Add the framework allocator's figures per GPU, from whichever of TensorFlow, JAX and
+    PyTorch is already imported (none is imported here): TensorFlow's ``get_memory_info``, JAX's
+    ``Device.memory_stats``, PyTorch's ``cuda.memory_allocated``/``max_memory_allocated``."""
     import sys
 
-    if "tensorflow" not in sys.modules or not gpus:
+    if not gpus:
         return
-    tf = sys.modules["tensorflow"]
     for g in gpus:
         try:
-            info = tf.config.experimental.get_memory_info(f"GPU:{g.index}")
-            g.tf_current, g.tf_peak = int(info["current"]), int(info["peak"])
-        except Exception:
+            if "tensorflow" in sys.modules:
+                tf = sys.modules["tensorflow"]
+                info = tf.config.experimental.get_memory_info(f"GPU:{g.index}")
+                g.alloc_current, g.alloc_peak = int(info["current"]), int(info["peak"])
+                g.allocator = "TensorFlow"
+            elif "jax" in sys.modules:
+                dev = [d for d in sys.modules["jax"].devices() if d.platform == "gpu"][g.index]
+                stats = dev.memory_stats() or {}
+                g.alloc_current = stats.get("bytes_in_use")
+                g.alloc_peak, g.allocator = stats.get("peak_bytes_in_use"), "JAX"
+            elif "torch" in sys.modules and sys.modules["torch"].cuda.is_available():
+                cuda = sys.modules["torch"].cuda
+                g.alloc_current = cuda.memory_allocated(g.index)
+                g.alloc_peak, g.allocator = cuda.max_memory_allocated(g.index), "PyTorch"
+        except Exception:  # a report, never an error
             pass
 
 
@@ -134,7 +150,7 @@ def snapshot() -> Snapshot:
     """RAM of this process and the system, VRAM per GPU; never raises for a missing GPU."""
     vm = psutil.virtual_memory()
     gpus, status = _nvml_gpus()
-    _tf_allocator(gpus)
+    _allocator_peaks(gpus)
     return Snapshot(
         rss=psutil.Process().memory_info().rss,
         ram_used=int(vm.total - vm.available),

@@ -148,6 +148,8 @@ MIRRORED = textwrap.dedent("""
 """)
 
 
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                    reason="tf.distribute.MirroredStrategy is TensorFlow's (README: backends)")
 def test_mirrored_strategy_over_two_logical_cpus_trains_one_epoch(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     proc = subprocess.run([sys.executable, "-c", "import sys\n" + MIRRORED, str(tmp_path)],
