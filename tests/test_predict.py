@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -29,4 +30,4 @@ def test_encode_batches_yield_every_row_in_order_with_a_padded_last_batch():
     chunks = list(encode_batches(enc, imgs, batch_size=32, progress=False))
     assert [len(c[0]) for c in chunks] == [32, 32, 6]
     z = np.concatenate([c[0] for c in chunks])
-    np.testing.assert_allclose(z, np.asarray(enc(imgs.astype(np.float32) / 255.0)), atol=1e-5)
+    np.testing.assert_allclose(z, keras.ops.convert_to_numpy(enc(imgs.astype(np.float32) / 255.0)), atol=1e-5)

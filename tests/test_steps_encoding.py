@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 
 from nbhelpers import store
@@ -15,7 +16,7 @@ def test_encoded_arrays_match_manifest_and_direct_call(tmp_path):
     entry = run.manifest["latent/z_ae.npy"]
     assert entry["shape"] == [70, 6] and np.dtype(entry["dtype"]) == np.float32
     assert z.shape == (70, 6) and z.dtype == np.float32
-    direct = np.asarray(enc(imgs.astype(np.float32) / 255.0))
+    direct = keras.ops.convert_to_numpy(enc(imgs.astype(np.float32) / 255.0))
     np.testing.assert_allclose(z, direct, atol=1e-5)  # the padded last batch too
 
 
@@ -26,6 +27,6 @@ def test_variational_encoder_writes_mu_and_logvar(tmp_path):
     z = encoding.encode(enc, Dataset(imgs, tmp_path, "test"), run, "latent/z_vae.npy", batch_size=16,
                         progress=False)
     lv = run.load_array("latent/logvar_vae.npy")
-    mu_d, lv_d = (np.asarray(t) for t in enc(imgs.astype(np.float32) / 255.0))
+    mu_d, lv_d = (keras.ops.convert_to_numpy(t) for t in enc(imgs.astype(np.float32) / 255.0))
     np.testing.assert_allclose(z, mu_d, atol=1e-5)
     np.testing.assert_allclose(lv, lv_d, atol=1e-5)
