@@ -176,7 +176,10 @@ def check(run_dir: str | os.PathLike, baseline_file: str | os.PathLike | None = 
 def verdict(run_dir: str | os.PathLike) -> str:
     """The claims table and, when the profile has a baseline, the check's verdict, as text."""
     text = "findings:\n" + claims.summary(claims.evaluate(store.read_results(run_dir)))
-    drift, path = check(run_dir)
+    try:
+        drift, path = check(run_dir)
+    except (ValueError, OSError) as exc:  # a damaged baseline must not fail a finished run
+        return text + f"\nbaseline check not possible: {exc}"
     if drift is None:
         return text + f"\nno baseline at {path}: nothing to compare with"
     return text + f"\n{drift.report()}\n  (against {path}; drift is news, not a failed run: " \

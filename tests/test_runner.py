@@ -135,3 +135,15 @@ def test_a_damaged_input_stops_the_run_before_any_notebook(smoke_run, tmp_path):
     assert "notebook 06_face_generation needs models/ae.keras" in str(err.value)
     assert "manifest expects sha256" in str(err.value)
     assert (copy / "notebooks" / "05_vae_extra_dense_layer.ipynb").stat().st_mtime_ns == before
+
+
+def test_a_damaged_baseline_does_not_fail_a_finished_run(tmp_path, monkeypatch):
+    run = store.RunDir(tmp_path / "r", "01_x")
+    run.record_environment({"profile": "smoke"})
+    bad = tmp_path / "baselines" / "smoke.json"
+    bad.parent.mkdir()
+    bad.write_text("{ not json")
+    monkeypatch.setattr(runner, "baseline_path", lambda profile: bad)
+    text = runner.verdict(run.path)
+    assert text.startswith("findings:") and "baseline check not possible" in text
+    assert "smoke.json: not valid JSON at line 1" in text

@@ -71,3 +71,14 @@ def test_planes_record_void_shares_near_one_for_gaussian_z(planted, run):
     assert set(recorded) == {"PCA 0,1", f"z 0,{p.broad_axes[1]}"}
     for v in recorded.values():
         assert v["ratio"] == pytest.approx(1.0, abs=0.25)
+
+
+def test_planes_reuse_the_reference_sample_of_the_maps(planted, run):
+    cfg = config.load("smoke", tsne_sizes=(300,), tsne_pca_components=(2,), tsne_pca_n=300,
+                      tsne_iter=50)
+    maps = tsne.tsne_maps(cfg, run, planted, progress=False)
+    assert maps.sample.shape == planted.shape
+    again = tsne.planes(cfg, run, planted, maps.sample)
+    fresh = tsne.planes(cfg, run, planted)  # draws the same seeded sample itself
+    assert {k: v.record() for k, v in again.voids.items()} == \
+        {k: v.record() for k, v in fresh.voids.items()}

@@ -23,6 +23,7 @@ class Maps:
     runs: list[TSNEResult]
     reference: list[TSNEResult]
     voids: list[VoidShare]
+    sample: np.ndarray  # the Gaussian reference sample (len(z) points), reused by ``planes``
 
 
 def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = True) -> Maps:
@@ -36,13 +37,13 @@ def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = 
     common = dict(sizes=cfg.tsne_sizes, pca_components=cfg.tsne_pca_components, n_pca=n_pca,
                   progress=progress, pca=pca, **settings)
     runs = tsne_series(z, desc="t-SNE of z", **common)
-    reference = tsne_series(gaussian_reference(z, cfg.seed + 1), desc="t-SNE of the Gaussian "
-                            "reference", **common)
+    sample = gaussian_reference(z, cfg.seed + 1)
+    reference = tsne_series(sample, desc="t-SNE of the Gaussian reference", **common)
     voids = [void_share(r.embedding, g.embedding, normalise=True)
              for r, g in zip(runs, reference, strict=True)]
     run.record("tsne_runs", [{**r.record(), "void": v.record(), "reference_kl": round(g.kl, 4)}
                              for r, g, v in zip(runs, reference, voids, strict=True)])
-    return Maps(runs, reference, voids)
+    return Maps(runs, reference, voids, sample)
 
 
 @dataclass
@@ -56,17 +57,18 @@ class Planes:
     voids: dict[str, VoidShare] = field(default_factory=dict)
 
 
-def planes(cfg: config.Profile, run: RunDir, z: np.ndarray) -> Planes:
+def planes(cfg: config.Profile, run: RunDir, z: np.ndarray,
+           reference: np.ndarray | None = None) -> Planes:
     """The plane of PCA axes 0 and 1 (whole, then squares of side 5, 1, 0.5 around the centre),
     and the plane of the two broadest original axes around their mean (whole, side 5). The void
     share of each whole plane against the Gaussian reference projected the same way is recorded as
-    ``plane_voids``."""
+    ``plane_voids``. ``reference``: the Gaussian sample ``tsne_maps`` drew (drawn again if None)."""
     pca = LatentPCA().fit(z)
     components = pca.transform(z)
     broad = np.asarray(z).std(axis=0).argsort()[::-1][:2]
     b0, b1 = int(broad[0]), int(broad[1])
     center = tuple(np.asarray(z).mean(axis=0)[[b0, b1]])
-    ref = gaussian_reference(z, cfg.seed + 1)
+    ref = gaussian_reference(z, cfg.seed + 1) if reference is None else reference
     voids = {"PCA 0,1": void_share(components[:, :2], pca.transform(ref, 2)),
              f"z {b0},{b1}": void_share(plane(z, b0, b1), plane(ref, b0, b1))}
     run.record("plane_voids", {k: v.record() for k, v in voids.items()})
