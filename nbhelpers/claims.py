@@ -36,6 +36,12 @@ RATIO_TOLERANCE = 0.02
 VAL_LOSS_REL = 0.05  # "comparable validation loss": at most 5 % apart
 PRECISION_MARGIN = 0.3  # MVN draws on the face manifold, uniform and N(0, I) draws not
 GMM_FRECHET_SLACK = 1.05  # the RAE paper: a mixture at least as good as one Gaussian
+DOMINANT_FACTOR = 2.0  # "one dominant component": its variance share >= 2 x the second's
+QUALITY_MARGIN = 0.1  # "no visible reduction of the quality": precision at most 0.1 lower
+# ours: the answers to the blog's open questions
+FILAMENT_DIM = 2.0  # "one-dimensional filaments": local dimension <= 2 in the densest regions
+CARRIED_SHARE = 0.5  # Gaussian z from Gaussian factors: at least half the departure carried
+TINY_KL_SHARE = 0.25  # "like an AE": within a quarter of the way from the AE to the weight-1 VAE
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,8 @@ def _verdict(ok: bool, value: str, measured: float | None = None) -> Verdict:
 def _notebook(name: str) -> str:
     return {"01": "01_autoencoder_training", "02": "02_latent_number_density",
             "03": "03_tsne_filaments", "04": "04_pca_ellipses", "05": "05_vae_extra_dense_layer",
-            "06": "06_face_generation"}[name]
+            "06": "06_face_generation", "07": "07_ground_truth_factors",
+            "08": "08_vae_latent_space"}[name]
 
 
 # -- the checks -------------------------------------------------------------------------------
@@ -196,6 +203,61 @@ def _gmm(r):
     return _verdict(g <= GMM_FRECHET_SLACK * m, f"Frechet GMM {g:.3g}, MVN {m:.3g}", g / m)
 
 
+def _dominant(r):
+    v = _get(r, _notebook("03"), "raw_pca_variance")
+    ratio = v[0] / v[1]
+    return _verdict(ratio >= DOMINANT_FACTOR, f"component 0 {v[0]:.1%}, component 1 {v[1]:.1%} "
+                    f"(x{ratio:.1f})", ratio)
+
+
+def _quality(r):
+    t = _get(r, _notebook("05"), "normal_faces_realism")
+    if "vae_nodense" not in t:
+        raise _Missing("no VAE without the extra layer was trained")
+    a, b = t["vae"]["precision"], t["vae_nodense"]["precision"]
+    return _verdict(a >= b - QUALITY_MARGIN, f"precision of N(0, I) faces {a:.2f} with the "
+                    f"layer, {b:.2f} without", a - b)
+
+
+def _filaments(r):
+    d = _get(r, _notebook("03"), "intrinsic_dimension")
+    local, ref = d["z"]["local_dense"], d["gaussian_reference"]["local_dense"]
+    truth = f", truth {d['truth']}" if d.get("truth") else ""
+    return _verdict(local <= FILAMENT_DIM, f"local dimension {local:g} in the densest "
+                    f"neighbourhoods (TwoNN {d['z']['twonn']:.1f} globally{truth}; Gaussian "
+                    f"reference {ref:g})", local)
+
+
+def _gaussian_factors(r):
+    q = _get(r, _notebook("07"), "gaussian_question")
+    if "skipped" in q:
+        raise _Missing(q["skipped"])
+    share = q["carried_share"]
+    t = q["table"]
+    return _verdict(share >= CARRIED_SHARE, f"{share:.0%} of the factors' departure carried "
+                    f"(PCA KS {t['normal']['PCA components']['ks_median']:.3f} -> "
+                    f"{t['uniform']['PCA components']['ks_median']:.3f})", share)
+
+
+def _tiny_kl(r):
+    rows = _get(r, _notebook("08"), "kl_sweep", "rows")
+    weights = sorted(float(w) for w in rows)
+    if weights[0] != 0.0 or len(weights) < 3:
+        raise _Missing("the sweep needs weight 0 (the AE reference), a tiny and a large weight")
+    tiny, big = f"{weights[1]:g}", f"{weights[-1]:g}"
+
+    def way(key: str, log: bool) -> float:
+        f = (lambda v: math.log(v)) if log else (lambda v: v)
+        ae = f(rows["0"][key])
+        return abs(f(rows[tiny][key]) - ae) / max(abs(f(rows[big][key]) - ae), 1e-12)
+
+    radius, precision = way("radius_peak", True), way("precision", False)
+    worst = max(radius, precision)
+    return _verdict(worst <= TINY_KL_SHARE, f"weight {tiny}: {radius:.0%} of the way from the AE "
+                    f"to weight {big} in radius peak, {precision:.0%} in the precision of N(0, I) "
+                    f"faces", worst)
+
+
 CLAIMS: tuple[Claim, ...] = (
     Claim("ae_loss_falls", _notebook("01"), "Training lowers the AE's reconstruction loss.",
           "the loss falls", _loss_falls(_notebook("01"))),
@@ -212,6 +274,12 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("voids", _notebook("03"),
           "The z-points leave voids: their maps have more empty cells than a Gaussian's.",
           "ours (the blog: 'extended voids', no number)", _voids),
+    Claim("pca_one_dominant", _notebook("03"),
+          "A PCA of raw z has one dominant component.",
+          "'one dominant component', flat after about 10", _dominant),
+    Claim("filaments_one_dimensional", _notebook("03"),
+          "The filaments are one-dimensional: the local intrinsic dimension is at most 2.",
+          "ours (the blog's open question)", _filaments),
     Claim("pearson_diagonal", _notebook("04"),
           "After trimming and PCA the Pearson matrix is diagonal.",
           f"off-diagonal < {BLOG_PEARSON_OFFDIAG:g}", _pearson),
@@ -232,12 +300,21 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("extra_dense_halves_encoder", _notebook("05"),
           "The extra Dense layer shrinks the Encoder at comparable validation loss.",
           f"{BLOG_ENCODER_M[0]} M -> {BLOG_ENCODER_M[1]} M", _extra_dense),
+    Claim("extra_dense_keeps_quality", _notebook("05"),
+          "The extra Dense layer does not reduce the quality of faces from N(0, I).",
+          "'no visible reduction of the quality'", _quality),
     Claim("mvn_gives_faces", _notebook("06"),
           "Multivariate-normal draws decode to faces; uniform and N(0, I) draws do not.",
           "faces from the MVN, none from uniform or N(0, I)", _mvn_faces),
     Claim("gmm_at_least_mvn", _notebook("06"),
           "A Gaussian mixture does at least as well as one multivariate normal.",
           "the RAE paper (Ghosh et al. 2020)", _gmm),
+    Claim("gaussian_from_factors", _notebook("07"),
+          "Gaussian latent distributions come from Gaussian factors in the data.",
+          "ours (the blog's open question)", _gaussian_factors),
+    Claim("tiny_kl_like_ae", _notebook("08"),
+          "A VAE with a tiny KL weight behaves like an AE.",
+          "ours (the blog's next post)", _tiny_kl),
 )
 
 

@@ -68,17 +68,51 @@ class Profile:
     vae_epochs: int = _ranged(12, (1, 10_000))
     kl_weight: float = _ranged(1.0, (0, 1e6))
     vae_compare_without_dense: bool = True
-    # latent analysis (notebooks 02-04)
-    bin_width: float = _ranged(0.25, (0, 1e3, "(]"))
+    # latent analysis (notebooks 02-04). Widths are fractions of the data's spread (the median
+    # axis FWHM, ``latent.scale``): the blog's width in its z units / its axis FWHM of about 2.
+    bin_fraction: float = _ranged(0.125, (0, 10, "(]"))  # blog: bins of 0.25 per axis
+    radius_bin_fractions: tuple[float, ...] = _ranged((0.25, 0.025), (0, 10, "(]"))  # 0.5, 0.05
+    # t-SNE (notebook 03): raw z at each size; the first run at the blog's first-run settings
     tsne_sizes: tuple[int, ...] = _ranged((5_000, 20_000), (10, 10_000_000))
-    tsne_pca_components: tuple[int, ...] = _ranged((2, 4, 10), (2, 4096))
-    tsne_pca_n: int = _ranged(20_000, (10, 10_000_000))
+    tsne_first_perplexity: float = _ranged(10.0, (1, 1000))
+    tsne_first_exaggeration: float = _ranged(16.0, (1, 1000))
     perplexity: float = _ranged(30.0, (1, 1000))
     early_exaggeration: float = _ranged(12.0, (1, 1000))
     tsne_iter: int = _ranged(750, (10, 100_000))
+    # t-SNE after PCA: run i embeds tsne_pca_sizes[i] points' leading tsne_pca_components[i]
+    tsne_pca_sizes: tuple[int, ...] = _ranged((10_000, 20_000, 20_000, 20_000), (10, 10_000_000))
+    tsne_pca_components: tuple[int, ...] = _ranged((2, 2, 4, 10), (2, 4096))
+    # plane projections: PCA planes as flat pairs, zoom squares' sides as fractions of the spread
+    zoom_planes: tuple[int, ...] = _ranged((0, 1, 0, 17, 7, 34), (0, 4095))
+    zoom_fractions: tuple[float, ...] = _ranged((2.5, 0.5, 0.25), (0, 100, "(]"))  # 5, 1, 0.5
+    # intrinsic dimension (are the filaments one-dimensional?)
+    id_points: int = _ranged(5_000, (50, 1_000_000))
+    id_neighbourhoods: int = _ranged(50, (1, 100_000))
+    id_k: int = _ranged(100, (5, 10_000))
+    # PCA and ellipses (notebook 04)
     trim_facts: tuple[float, ...] = _ranged((1.25, 1.35, 1.45, 1.55, 1.7, 1.8), (0, 100, "(]"))
+    ellipse_facts: tuple[float, ...] = _ranged((1.35, 1.45, 1.55, 1.7, 1.8), (0, 100, "(]"))
     trim_fact: float = _ranged(1.7, (0, 100, "(]"))
+    pca_max_points: int | None = _ranged(None, (10, 100_000_000))  # None: all survivors
+    component_bin_fraction: float = _ranged(0.25, (0, 10, "(]"))  # blog: bins of 0.5
     pca_pairs_max: int = _ranged(120, (1, 4096))
+    far_step: int = _ranged(10, (1, 4096))
+    scatter_points: int = _ranged(10_000, (10, 10_000_000))
+    share_points: int = _ranged(50_000, (10, 100_000_000))
+    # VAE timing (notebook 05): seconds per epoch of the extra-Dense VAE at these batch sizes,
+    # measured on one epoch over ``timing_images`` images
+    timing_batch_sizes: tuple[int, ...] = _ranged((128, 256), (1, 65_536))
+    timing_images: int = _ranged(2_048, (16, 10_000_000))
+    # ground-truth factors (notebook 07): MIG on a subset; the Gaussian question's two small AEs
+    mig_points: int = _ranged(10_000, (20, 10_000_000))
+    factor_images: int = _ranged(6_000, (16, 10_000_000))
+    factor_epochs: int = _ranged(5, (1, 10_000))
+    # the VAE's latent space (notebook 08): a sweep of the KL weight, each VAE trained on
+    # ``sweep_images`` images for ``sweep_epochs`` epochs (weight 0: the AE reference)
+    kl_weights: tuple[float, ...] = _ranged((1.0, 0.1, 0.01, 0.001, 0.0), (0, 1e6))
+    sweep_images: int = _ranged(3_000, (16, 10_000_000))
+    sweep_epochs: int = _ranged(4, (1, 10_000))
+    vae_tsne_points: int = _ranged(5_000, (10, 10_000_000))
     # generation (notebook 06)
     n_generate: int = _ranged(2_000, (1, 10_000_000))
     gmm_components: int = _ranged(10, (1, 1000))
@@ -96,14 +130,20 @@ class Profile:
 _BASE = {
     "smoke": dict(
         data_source="synthetic", image_size=32, n_images=2_000, z_dim=32, epochs=3, vae_epochs=3,
-        batch_size=64, learning_rate=1e-3, tsne_sizes=(500, 1_500), tsne_pca_n=1_500,
-        tsne_iter=250, n_generate=400, gmm_components=3, pca_pairs_max=20,
+        batch_size=64, learning_rate=1e-3, tsne_sizes=(500, 1_500),
+        tsne_pca_sizes=(750, 1_500, 1_500, 1_500), tsne_iter=250, zoom_planes=(0, 1, 0, 17, 7, 30),
+        id_points=1_000, id_neighbourhoods=10, id_k=40, n_generate=400, gmm_components=3,
+        pca_pairs_max=20, far_step=5, scatter_points=1_000, share_points=2_000,
+        timing_batch_sizes=(32, 64), timing_images=256, mig_points=1_000, factor_images=600,
+        factor_epochs=2, sweep_images=400, sweep_epochs=2, vae_tsne_points=800,
     ),
     "default": dict(data_source="synthetic"),
+    # the blog's settings, item by item (tests/test_config.py reads them against the posts)
     "celeba": dict(
         data_source="celeba", n_images=None, epochs=24, vae_epochs=24,
-        tsne_sizes=(20_000, 80_000, 165_000), tsne_pca_n=165_000, perplexity=10.0,
-        early_exaggeration=16.0, tsne_iter=1_000, n_generate=5_000,
+        tsne_sizes=(20_000, 80_000, 165_000), tsne_iter=1_000,
+        tsne_pca_sizes=(80_000, 165_000, 165_000, 165_000), pca_max_points=80_000,
+        n_generate=5_000, sweep_images=20_000, sweep_epochs=10, vae_tsne_points=20_000,
     ),
 }
 
@@ -209,6 +249,12 @@ def _check(p: Profile) -> list[str]:
         errors.append(f"activation must be one of {ACTIVATIONS}, found {p.activation!r}")
     if p.split not in SPLITS:
         errors.append(f"split must be one of {SPLITS}, found {p.split!r}")
+    if len(p.tsne_pca_sizes) != len(p.tsne_pca_components):
+        errors.append(f"tsne_pca_sizes and tsne_pca_components pair up run by run: found "
+                      f"{len(p.tsne_pca_sizes)} sizes and {len(p.tsne_pca_components)} "
+                      f"component counts")
+    if len(p.zoom_planes) % 2:
+        errors.append(f"zoom_planes holds pairs of PCA axes, found {len(p.zoom_planes)} values")
     if p.gmm_max_points < p.gmm_components:
         errors.append(f"gmm_max_points must be at least gmm_components ({p.gmm_components}), "
                       f"found {p.gmm_max_points}")

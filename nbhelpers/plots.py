@@ -85,7 +85,8 @@ def parameter_bars(counts: dict[str, int], title: str = "trainable parameters") 
 
 
 # -- latent number densities (notebook 02) ------------------------------------------------------
-def axis_densities(density, highlight=None, title: str | None = None) -> Figure:
+def axis_densities(density, highlight=None, title: str | None = None,
+                   xlabel: str = "coordinate value z_j", what: str = "axes") -> Figure:
     """Number density along every axis in one plot; ``highlight`` axes drawn on top, labelled."""
     highlight = set(np.asarray(highlight if highlight is not None else []).tolist())
     fig, ax = _fig(9, 4.5)
@@ -95,9 +96,9 @@ def axis_densities(density, highlight=None, title: str | None = None) -> Figure:
     for j in sorted(highlight):
         h = density.histograms_[j]
         ax.plot(h.centers, h.counts, lw=1.5, label=f"axis {j}")
-    ax.set_xlabel("coordinate value z_j")
-    ax.set_ylabel(f"number of z-points per interval of {density.bin_width:g}")
-    ax.set_title(title or f"Number density along all {density.z_dim_} axes "
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(f"number of z-points per interval of {density.bin_width:.3g}")
+    ax.set_title(title or f"Number density along all {density.z_dim_} {what} "
                           f"({density.n_points_:,} z-points; broad or off-centre axes in colour)")
     if highlight and len(highlight) <= 15:
         ax.legend(fontsize=8, ncol=2)
@@ -149,17 +150,21 @@ def fit_quality(density) -> Figure:
 def radius_densities(density) -> Figure:
     """Number density of z-points versus radius at both bin widths, with sqrt(z_dim) marked."""
     widths = list(density.radius_histograms_)
+    rr = density.radius_range_
     fig, axs = _fig(5 * len(widths), 3.5, 1, len(widths), squeeze=False)
     for ax, w in zip(axs.flat, widths, strict=True):
         h = density.radius_histograms_[w]
-        ax.plot(h.centers, h.counts, lw=1 if w < 0.2 else 1.5)
+        ax.plot(h.centers, h.counts, lw=1 if w < max(widths) else 1.5)
+        ax.axvspan(rr["low"], rr["high"], color="tab:green", alpha=0.08,
+                   label=f"{1 - 2 * rr['share_outside_each']:.1%} of points: "
+                         f"{rr['low']:.1f}-{rr['high']:.1f}")
         ax.axvline(density.radius_expected_, color="k", ls="--",
                    label=f"sqrt(z_dim) = {density.radius_expected_:.2f}")
         ax.axvline(density.radius_peak_, color="tab:red", ls=":",
                    label=f"fitted peak = {density.radius_peak_:.2f}")
         ax.set_xlabel("radius |z| (L2 norm)")
-        ax.set_ylabel(f"z-points per interval of {w:g}")
-        ax.set_title(f"radius histogram, bin width {w:g}")
+        ax.set_ylabel(f"z-points per interval of {w:.3g}")
+        ax.set_title(f"radius histogram, bin width {w:.3g}")
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     return fig
@@ -180,7 +185,10 @@ def tsne_grid(results, ncols: int = 3, voids=None, title: str | None = None) -> 
     for k, (ax, r) in enumerate(zip(axs.flat, results, strict=False)):
         ax.scatter(r.embedding[:, 0], r.embedding[:, 1], s=point_size(r.n), lw=0, c="k", alpha=0.7)
         label = f"{r.input}, {r.n:,} points\nKL {r.kl:.2f}, {r.seconds:.0f} s"
-        if voids is not None:
+        if r.settings:
+            label += (f", perplexity {r.settings['perplexity']:g}, exaggeration "
+                      f"{r.settings['early_exaggeration']:g}")
+        if voids is not None and k < len(voids):
             v = voids[k]
             label += f"\nempty cells {v.empty:.1%} (Gaussian {v.empty_reference:.1%}): x{v.ratio:.2f}"
         ax.set_title(label, fontsize=9)
@@ -194,24 +202,40 @@ def tsne_grid(results, ncols: int = 3, voids=None, title: str | None = None) -> 
     return fig
 
 
-def plane_zooms(panels, space: str = "PCA") -> Figure:
+def plane_zooms(panels, space: str = "PCA", spread: float | None = None) -> Figure:
     """One plane (``latent.planes.zoom_panels``): the whole plane, then zoomed squares, each
-    panel titled with its side and point count."""
-    fig, axs = _fig(4 * len(panels), 4, 1, len(panels), squeeze=False)
-    for ax, p in zip(axs.flat, panels, strict=True):
+    panel titled with its side in data units (and as a multiple of ``spread``, the median axis
+    FWHM, when given) and its point count."""
+    return plane_ladders({0: panels}, space, spread)
+
+
+def plane_ladders(ladders: dict, space: str = "PCA", spread: float | None = None) -> Figure:
+    """Several planes' zoom ladders ({(i, j): panels}), one plane per row."""
+    ladders = [list(p) for p in ladders.values()]
+    ncols = max(len(p) for p in ladders)
+    fig, grid = _fig(4 * ncols, 4 * len(ladders), len(ladders), ncols, squeeze=False)
+    for row, panels in zip(grid, ladders, strict=True):
+        for ax in row[len(panels):]:
+            ax.axis("off")
+        _draw_ladder(row, panels, space, spread)
+    return fig
+
+
+def _draw_ladder(axs, panels, space: str, spread: float | None) -> None:
+    for ax, p in zip(axs, panels, strict=False):
         ax.scatter(p.points[:, 0], p.points[:, 1], s=point_size(max(p.count, 1)) * 2, lw=0, c="k",
                    alpha=0.6)
         if p.half_width is not None:
             hw, (cx, cy) = p.half_width, p.center
             ax.set_xlim(cx - hw, cx + hw)
             ax.set_ylim(cy - hw, cy + hw)
-            ax.set_title(f"square of side {2 * hw:g}: {p.count:,} points", fontsize=9)
+            rel = f" = {2 * hw / spread:.2g} x axis FWHM" if spread else ""
+            ax.set_title(f"square of side {2 * hw:.3g}{rel}\n{p.count:,} points", fontsize=9)
         else:
             ax.set_title(f"{space} axes {p.i} and {p.j}: {p.count:,} points", fontsize=9)
         ax.set_xlabel(f"{space} axis {p.i}")
         ax.set_ylabel(f"{space} axis {p.j}")
         ax.set_aspect("equal")
-    return fig
 
 
 # -- PCA and ellipses (notebook 04) -------------------------------------------------------------
@@ -258,21 +282,30 @@ def _ellipse_panel(ax, p, legend: bool = True) -> None:
     for (n, share), color in zip(e.inside_.items(), _SIGMA_COLORS, strict=False):
         o = e.outline(n)
         ax.plot(o[:, 0], o[:, 1], color=color, lw=2, label=f"{n:g} sigma: {share:.1%}")
+    if getattr(p, "fitted", None) is not None:
+        f = p.fitted
+        for (n, share), color in zip(f.inside_.items(), _SIGMA_COLORS, strict=False):
+            if n >= 2:
+                o = f.outline(n)
+                ax.plot(o[:, 0], o[:, 1], color=color, lw=1.2, ls="--",
+                        label=f"fit {n:g} sigma: {share:.1%}")
     ax.contour(p.grid.x, p.grid.y, p.grid.density, levels=p.grid.levels, colors="navy",
                linewidths=0.8)
     if legend:
         ax.legend(fontsize=6, loc="upper right")
 
 
-def ellipse_grid(panels, ncols: int = 4, axis_name: str = "PCA", title: str | None = None) -> Figure:
+def ellipse_grid(panels, ncols: int = 4, axis_name: str = "PCA", title: str | None = None,
+                 size: float = 3.4) -> Figure:
     """For each pair panel (``latent.ellipses.ellipse_panels``): scatter, 1-2-3 sigma confidence
-    ellipses with the share of points inside, and KDE contours."""
+    ellipses from the sample moments with the share of points inside, the blog's ellipses from the
+    Gaussian fits (dashed) where the panel has them, and KDE contours."""
     panels = list(panels)
     ncols = max(1, min(ncols, len(panels)))
     nrows = int(np.ceil(len(panels) / ncols))
-    fig, axs = _fig(3.4 * ncols, 3.4 * nrows, nrows, ncols, squeeze=False)
+    fig, axs = _fig(size * ncols, size * nrows, nrows, ncols, squeeze=False)
     for ax, p in zip(axs.flat, panels, strict=False):
-        _ellipse_panel(ax, p)
+        _ellipse_panel(ax, p, legend=size >= 3)
         ax.set_xlabel(f"{axis_name} {p.i}", fontsize=8)
         ax.set_ylabel(f"{axis_name} {p.j}", fontsize=8)
         ax.set_title(f"({p.i}, {p.j}), rho = {p.ellipses.rho_:.2f}", fontsize=9)
@@ -318,20 +351,176 @@ def image_rows(rows: dict, title: str | None = None, scale: float = 1.1) -> Figu
 
 
 def realism_bars(table: dict, title: str = "Realism of generated faces") -> Figure:
-    """Precision, recall and Frechet distance per sampler (reconstruction as the reference)."""
+    """Precision, recall, density, coverage and Frechet distance per sampler (reconstruction as
+    the reference), for the columns the table has."""
     names = list(table)
-    fig, axs = _fig(13, 0.35 * len(names) + 1.6, 1, 3, sharey=True)
+    labels = {"precision": "precision (fakes on the real manifold)",
+              "recall": "recall (reals covered)",
+              "density": "density (1: like the reals)",
+              "coverage": "coverage (real balls hit)",
+              "frechet": "Frechet distance (pixel PCA)"}
+    keys = [k for k in labels if all(k in table[n] for n in names)]
+    fig, axs = _fig(3.3 * len(keys), 0.35 * len(names) + 1.6, 1, len(keys), sharey=True,
+                    squeeze=False)
     y = np.arange(len(names))
-    for ax, key, label in zip(axs, ("precision", "recall", "frechet"),
-                              ("precision (share of fakes on the real manifold)",
-                               "recall (share of reals covered)",
-                               "Frechet distance (pixel-PCA features)"), strict=True):
+    for ax, key in zip(axs.flat, keys, strict=True):
         vals = [table[n][key] for n in names]
         colors = ["tab:green" if n == "reconstruction" else "tab:blue" for n in names]
         ax.barh(y, vals, color=colors)
-        ax.set_xlabel(label, fontsize=8)
+        ax.set_xlabel(labels[key], fontsize=8)
         ax.grid(alpha=0.3, axis="x")
-    axs[0].set_yticks(y, names)
-    axs[0].invert_yaxis()
+    axs[0, 0].set_yticks(y, names)
+    axs[0, 0].invert_yaxis()
     fig.suptitle(title)
+    return fig
+
+
+def value_bars(values: dict, title: str, xlabel: str, reference: dict | None = None) -> Figure:
+    """Horizontal bars of named values; ``reference`` lines (name -> value) drawn across."""
+    names = list(values)
+    fig, ax = _fig(7, 0.4 * len(names) + 1.4)
+    y = np.arange(len(names))
+    ax.barh(y, [values[n] for n in names], color="tab:blue")
+    for (label, v), color in zip((reference or {}).items(), ("k", "tab:red", "tab:green"),
+                                 strict=False):
+        ax.axvline(v, color=color, ls="--", lw=1, label=label)
+    if reference:
+        ax.legend(fontsize=8)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3, axis="x")
+    return fig
+
+
+def intrinsic_dimension(dim) -> Figure:
+    """Global and local intrinsic dimension of z beside its Gaussian reference and the truth
+    (``steps.tsne.FilamentDimension``)."""
+    keys = ("twonn", "mle", "local_dense", "local_random")
+    labels = ("TwoNN (global)", "MLE (global)", "local PCA, densest", "local PCA, random")
+    fig, ax = _fig(8, 3.6)
+    x = np.arange(len(keys))
+    ax.bar(x - 0.2, [getattr(dim.z, k) for k in keys], 0.4, label="z-points")
+    ax.bar(x + 0.2, [getattr(dim.reference, k) for k in keys], 0.4,
+           label="Gaussian with the same covariance", color="0.6")
+    if dim.truth:
+        ax.axhline(dim.truth, color="tab:red", ls="--", label=f"truth: {dim.truth} factors")
+    ax.axhline(1, color="k", ls=":", lw=0.8, label="a one-dimensional filament")
+    ax.set_xticks(x, labels, fontsize=8)
+    ax.set_ylabel("estimated intrinsic dimension")
+    ax.set_title(f"Are the filaments one-dimensional? ({dim.z.n:,} points, "
+                 f"neighbourhoods of {dim.z.k})")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    return fig
+
+
+def placements(p, title: str = "sampler draws placed on the t-SNE map of the real z-points") -> Figure:
+    """The real z-points' t-SNE map (grey) with each sampler's draws placed on it
+    (``steps.generation.Placements``), one panel per sampler."""
+    names = list(p.draws)
+    ncols = min(3, len(names))
+    nrows = int(np.ceil(len(names) / ncols))
+    fig, axs = _fig(4 * ncols, 4 * nrows, nrows, ncols, squeeze=False)
+    for ax, name in zip(axs.flat, names, strict=False):
+        ax.scatter(p.reference[:, 0], p.reference[:, 1], s=point_size(len(p.reference)), lw=0,
+                   c="0.7")
+        xy = p.draws[name]
+        ax.scatter(xy[:, 0], xy[:, 1], s=4, lw=0, c="tab:red", alpha=0.7)
+        ax.set_title(f"{name}: {p.share_inside[name]:.0%} inside the real map's box", fontsize=9)
+        ax.set_xlabel("t-SNE 1 (no unit)")
+        ax.set_ylabel("t-SNE 2 (no unit)")
+    for ax in list(axs.flat)[len(names):]:
+        ax.axis("off")
+    fig.suptitle(title)
+    return fig
+
+
+# -- ground-truth factors and the VAE's latent space (notebooks 07, 08) ------------------------
+def probe_r2(probes: dict, names) -> Figure:
+    """Held-out R^2 of a linear probe per factor, one bar group per latent space
+    ({label: FactorProbe}), with each space's DCI and MIG in the legend."""
+    names = list(names)
+    fig, ax = _fig(max(8, 0.45 * len(names) + 2), 4)
+    x = np.arange(len(names))
+    width = 0.8 / max(1, len(probes))
+    for k, (label, p) in enumerate(probes.items()):
+        d = p.dci_
+        ax.bar(x + (k - (len(probes) - 1) / 2) * width, p.r2_, width,
+               label=f"{label}: D {d['disentanglement']:.2f}, C {d['completeness']:.2f}, "
+                     f"I {d['informativeness']:.2f}, MIG {p.mig_:.2f}")
+    ax.set_xticks(x, names, rotation=60, ha="right", fontsize=8)
+    ax.set_ylabel("R^2 of a ridge probe on held-out faces")
+    ax.set_ylim(min(0.0, min(float(p.r2_.min()) for p in probes.values())), 1.0)
+    ax.set_title("How well each factor can be read linearly from z")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    return fig
+
+
+def importance_map(probe, title: str) -> Figure:
+    """The probe's importance matrix (z axes x factors), each factor's column normalised; axes
+    ordered by their strongest factor."""
+    r = probe.importances_ / np.maximum(probe.importances_.sum(axis=0, keepdims=True), 1e-12)
+    order = np.lexsort((-r.max(axis=1), r.argmax(axis=1)))
+    fig, ax = _fig(10, 3.8)
+    im = ax.imshow(r[order].T, aspect="auto", cmap="viridis", interpolation="nearest")
+    ax.set_yticks(np.arange(len(probe.names_)), probe.names_, fontsize=6)
+    ax.set_xlabel("z axis (ordered by its strongest factor)")
+    ax.set_title(title)
+    fig.colorbar(im, ax=ax, label="share of the factor's importance")
+    return fig
+
+
+def gaussianity_table(table: dict | None) -> Figure:
+    """Median KS distance to the fitted normal and median excess kurtosis of z axes, PCA
+    components and factors, for the AEs trained on normal and on uniform factors (None: the
+    experiment was skipped, and the figure says so)."""
+    rows = ("factors", "z axes", "PCA components")
+    fig, axs = _fig(11, 3.4, 1, 2)
+    if table is None:
+        for ax in axs:
+            ax.axis("off")
+        axs[0].text(0, 0.5, "skipped: the data set has no factor distribution to swap",
+                    fontsize=12)
+        return fig
+    x = np.arange(len(rows))
+    for k, (label, t) in enumerate(table.items()):
+        for ax, key in zip(axs, ("ks_median", "kurtosis_median"), strict=True):
+            ax.bar(x + (k - 0.5) * 0.4, [t[r][key] for r in rows], 0.4,
+                   label=f"{label} factors")
+    axs[0].set_ylabel("median KS distance to the fitted normal")
+    axs[1].set_ylabel("median excess kurtosis")
+    axs[1].axhline(-1.2, color="k", ls=":", lw=0.8, label="uniform: -1.2")
+    for ax in axs:
+        ax.set_xticks(x, rows)
+        ax.grid(alpha=0.3, axis="y")
+        ax.legend(fontsize=8)
+    fig.suptitle("Are Gaussian z-distributions a reflection of Gaussian factors?")
+    return fig
+
+
+def kl_sweep(rows: dict) -> Figure:
+    """Radius peak, PCA-plane void ratio, reconstruction loss and realism of faces from N(0, I)
+    against the KL weight (weight 0, the AE reference, drawn at the left edge)."""
+    weights = sorted(rows, key=float)
+    w = np.array([float(k) for k in weights])
+    pos = np.where(w > 0, w, w[w > 0].min() / 10 if (w > 0).any() else 1e-4)
+    fig, axs = _fig(14, 3.4, 1, 4)
+    panels = (("radius_peak", "radius peak of mu"), ("void_ratio", "void ratio, PCA plane 0,1"),
+              ("val_reconstruction", "validation reconstruction loss"))
+    for ax, (key, label) in zip(axs, panels, strict=False):
+        ax.plot(pos, [rows[k][key] for k in weights], "o-")
+        ax.set_ylabel(label)
+    for key in ("precision", "recall", "density", "coverage"):
+        axs[3].plot(pos, [rows[k][key] for k in weights], "o-", label=key)
+    axs[3].set_ylabel("faces from N(0, I)")
+    axs[3].legend(fontsize=8)
+    for ax in axs:
+        ax.set_xscale("log")
+        ax.set_xticks(pos, [f"{x:g}" if x > 0 else "0 (AE)" for x in w], fontsize=8)
+        ax.set_xlabel("KL weight")
+        ax.grid(alpha=0.3)
+    fig.suptitle("Does a VAE with a tiny KL weight behave like an AE?")
     return fig

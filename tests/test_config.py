@@ -95,3 +95,42 @@ def test_every_numeric_field_carries_its_range():
                if config.TYPES[f.name] in (int, float, int | None, tuple[int, ...], tuple[float, ...])]
     assert len(numeric) >= 20
     assert [f.name for f in numeric if "range" not in f.metadata] == []
+
+
+def test_celeba_profile_carries_the_blogs_settings_item_by_item(tmp_path):
+    """Issue 14's list, read from the posts (../shared/seeds): every setting of the celeba profile
+    that reproduces one of the blog's experiments, widths as fractions of the axis FWHM of 2."""
+    from nbhelpers.latent.scale import blog_fraction
+    from nbhelpers.steps.tsne import tsne_jobs
+
+    c = config.load("celeba", data=tmp_path)
+    # post II: bins of 0.25 per axis, 0.5 and 0.05 per radius
+    assert c.bin_fraction == blog_fraction(0.25)
+    assert c.radius_bin_fractions == (blog_fraction(0.5), blog_fraction(0.05))
+    # t-SNE: 20,000 points at perplexity 10, early exaggeration 16, 1,000 iterations; then 80,000
+    # and 165,000 at the standard settings (scikit-learn's: perplexity 30, exaggeration 12)
+    jobs = tsne_jobs(c)
+    assert [(j.n, j.pca_components, j.perplexity, j.early_exaggeration, j.n_iter) for j in jobs] == [
+        (20_000, None, 10.0, 16.0, 1_000), (80_000, None, 30.0, 12.0, 1_000),
+        (165_000, None, 30.0, 12.0, 1_000),
+        # after PCA: 2 components at 80,000 and 165,000 points, 4 and 10 at 165,000
+        (80_000, 2, 30.0, 12.0, 1_000), (165_000, 2, 30.0, 12.0, 1_000),
+        (165_000, 4, 30.0, 12.0, 1_000), (165_000, 10, 30.0, 12.0, 1_000)]
+    # planes (0, 1), (0, 17) ("the first and the 18th axes"), (7, 34) ("the 8th and the 35th"); the
+    # ladder: side 5, a further zoom (unstated: ours, 1) and the square from -0.25 to 0.25
+    assert c.zoom_planes == (0, 1, 0, 17, 7, 34)
+    assert c.zoom_fractions == (blog_fraction(5), blog_fraction(1), blog_fraction(0.5))
+    # post IX: facts 1.35 ... 1.8 for pair (2, 3), trimming at 1.7, PCA on 80,000 survivors, bins
+    # of 0.5 per component, 120 components, scatters of 10,000 and shares on 50,000 points
+    assert c.ellipse_facts == (1.35, 1.45, 1.55, 1.7, 1.8) and c.trim_fact == 1.7
+    assert c.pca_max_points == 80_000 and c.component_bin_fraction == blog_fraction(0.5)
+    assert c.pca_pairs_max == 120 and c.scatter_points == 10_000 and c.share_points == 50_000
+    # VAE XII: batch sizes 128 and 256, z_dim 256
+    assert c.timing_batch_sizes == (128, 256) and c.z_dim == 256 and c.image_size == 96
+
+
+def test_paired_t_sne_settings_and_planes_must_match():
+    with pytest.raises(ConfigError, match="pair up run by run: found 2 sizes and 4"):
+        config.load("smoke", tsne_pca_sizes=(100, 200))
+    with pytest.raises(ConfigError, match="pairs of PCA axes, found 3 values"):
+        config.load("smoke", zoom_planes=(0, 1, 2))

@@ -54,6 +54,29 @@ def test_radius_peaks_near_sqrt_zdim_for_unit_gaussians(z_dim):
     assert d.radius_histograms_[0.05].counts.sum() == len(z)
 
 
+def test_radius_range_names_where_the_radial_density_is_empty():
+    z = np.random.default_rng(2).standard_normal((100_000, 64))
+    d = LatentDensity().fit(z)
+    rr = d.radius_range_
+    r = np.linalg.norm(z, axis=1)
+    assert rr["min"] == pytest.approx(r.min()) and rr["max"] == pytest.approx(r.max())
+    # chi(64): quantiles 0.001 and 0.999 from scipy
+    from scipy.stats import chi
+
+    assert rr["low"] == pytest.approx(chi.ppf(0.001, 64), rel=0.01)
+    assert rr["high"] == pytest.approx(chi.ppf(0.999, 64), rel=0.01)
+    assert rr["min"] > 4  # empty near the origin: no point within a radius of 4 of 0
+
+
+def test_a_vae_like_cloud_peaks_at_the_chi_mode_with_widths_scaled_to_its_spread():
+    from nbhelpers.latent.scale import axis_spread, widths
+
+    z = np.random.default_rng(3).standard_normal((50_000, 128))
+    spread = axis_spread(z)
+    d = LatentDensity(bin_width=0.125 * spread, radius_widths=widths((0.25, 0.025), spread)).fit(z)
+    assert d.radius_peak_ == pytest.approx(np.sqrt(128 - 1), rel=0.02)
+
+
 def test_trim_keeps_points_inside_fact_fwhm_on_every_axis(planted):
     z, d = planted
     fact = 1.25

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nbhelpers.latent import ellipses
-from nbhelpers.latent.ellipses import ConfidenceEllipses
+from nbhelpers.latent.ellipses import ConfidenceEllipses, ellipse_panels, mean_inside
 
 
 def test_fraction_inside_matches_chi_square_two_dof(correlated):
@@ -46,3 +46,29 @@ def test_unfitted_ellipses_say_so():
 
     with pytest.raises(NotFittedError, match="not fitted"):
         ConfidenceEllipses().outline(2.0)
+
+
+def test_ellipses_from_gaussian_fits_use_the_given_centre_and_widths(correlated):
+    correlated = correlated[0]
+    e = ConfidenceEllipses(center=(0.0, 0.0), std=(1.0, 1.0)).fit(correlated)
+    assert e.mean_ == pytest.approx([0.0, 0.0]) and e.std_ == pytest.approx([1.0, 1.0])
+    sample = ConfidenceEllipses().fit(correlated)
+    assert e.rho_ == pytest.approx(sample.rho_)
+    # a twice too wide fit: the 1-sigma ellipse holds the sample's 2-sigma share
+    wide = ConfidenceEllipses(center=sample.mean_, std=2 * sample.std_).fit(correlated)
+    assert wide.inside_[1.0] == pytest.approx(sample.inside_[2.0], abs=1e-9)
+    with pytest.raises(ValueError, match="two positive widths"):
+        ConfidenceEllipses(std=(1.0, 0.0)).fit(correlated)
+
+
+def test_panels_count_shares_on_a_subset_and_carry_the_fitted_ellipses(correlated):
+    x = np.c_[correlated[0], correlated[0][:, :1]]
+    fits = (x.mean(axis=0), x.std(axis=0))
+    panels = ellipse_panels(x, [(0, 1)], max_points=100, share_points=500, fits=fits)
+    p = panels[0]
+    assert p.n == 500 and len(p.shown) == 100
+    stats = p.stats()
+    # fits from all 50,000 points, shares on 500 of them (binomial SD of a share: 0.015)
+    assert stats["fit_inside_2sigma"] == pytest.approx(stats["inside_2sigma"], abs=0.045)
+    assert mean_inside(panels, 2, fitted=True) == stats["fit_inside_2sigma"] == \
+        round(p.fitted.inside_[2.0], 4)

@@ -63,3 +63,33 @@ def test_pixel_pca_transform_in_batches_equals_one_pass():
     np.testing.assert_allclose(batched, whole, rtol=1e-5, atol=1e-5)
     # floats in [0, 1] give the same features as the uint8 images they came from
     np.testing.assert_allclose(f.transform(images / 255.0), batched, atol=1e-4)
+
+
+def test_density_and_coverage_of_two_samples_of_one_gaussian():
+    from nbhelpers.latent.metrics import density_coverage
+
+    rng = np.random.default_rng(5)
+    real, fake = rng.standard_normal((3_000, 8)), rng.standard_normal((3_000, 8))
+    density, coverage = density_coverage(real, fake, k=5)
+    assert density == pytest.approx(1.0, abs=0.05)
+    assert coverage == pytest.approx(1 - 0.5**5, abs=0.02)  # Naeem et al.: 1 - (1/2)^k for M = N
+
+
+def test_density_and_coverage_of_disjoint_sets_are_zero():
+    from nbhelpers.latent.metrics import density_coverage
+
+    rng = np.random.default_rng(6)
+    real = rng.standard_normal((1_000, 8))
+    assert density_coverage(real, rng.standard_normal((1_000, 8)) + 50, k=5) == (0.0, 0.0)
+
+
+def test_outliers_lower_precision_but_not_density_based_coverage_of_the_rest():
+    from nbhelpers.latent.metrics import density_coverage, precision_recall
+
+    rng = np.random.default_rng(7)
+    real = rng.standard_normal((2_000, 4))
+    fake = np.r_[rng.standard_normal((1_800, 4)), rng.standard_normal((200, 4)) + 30]
+    precision, _ = precision_recall(real, fake, 5)
+    density, coverage = density_coverage(real, fake, 5)
+    assert precision == pytest.approx(0.9, abs=0.03) and density == pytest.approx(0.9, abs=0.06)
+    assert coverage > 0.9

@@ -46,11 +46,35 @@ def test_decoder_parameter_counts_of_the_blog(z_dim):
 
 def test_parameter_table_carries_the_blogs_numbers():
     table = models.parameter_table()
-    enc = {k: v / 1e6 for k, v in table["encoder"].items()}
+    enc = {k: v / 1e6 for k, v in table["encoder"].items() if k != "z256_three_conv"}
     blog = {"z256": 5.11, "z256_dense256": 2.88, "z256_dense384": 4.13, "z512": 9.83}
     assert enc == pytest.approx(blog, abs=0.006)
     assert round(table["decoder"]["z256"] / 1e6, 2) == 2.76
     assert round(table["decoder"]["z512"] / 1e6, 1) == 5.1
+
+
+def test_three_conv_layers_make_the_dense_layers_after_flatten_four_times_larger():
+    """The blog's remark (post XII): three stride-2 Conv layers leave 12x12x256 neurons after
+    Flatten instead of 6x6x256, and the mu and logvar layers grow by a factor of 4."""
+    from nbhelpers.models.conv import THREE_CONV
+
+    count = models.parameter_table()["encoder"]["z256_three_conv"]
+    flat = 12 * 12 * 256
+    assert count == _conv_params(THREE_CONV) + 2 * (flat * 256 + 256) == 19_245_696
+    after_flatten = (2 * (flat * 256 + 256), 2 * (6 * 6 * 256 * 256 + 256))
+    assert after_flatten[0] / after_flatten[1] == pytest.approx(4.0, rel=1e-3)
+
+
+def test_state_bytes_are_weights_plus_two_adam_slots_per_trainable_weight():
+    from nbhelpers.models.fit import state_bytes
+
+    model = models.build_autoencoder((32, 32, 3), 16, filters=(8, 16))
+    params = model.count_params()
+    b = state_bytes(model)
+    assert b["weights"] == 4 * params
+    # Adam: m and v per trainable weight, plus its iteration counter and learning rate
+    assert 2 * 4 * params <= b["optimizer"] <= 2 * 4 * params + 64
+    assert b["total"] == b["weights"] + b["optimizer"]
 
 
 def test_ae_encoder_structure():

@@ -74,7 +74,19 @@ def test_pca_after_trim_uses_the_survivors_only():
 
 
 def test_component_pairs_near_and_far():
-    pairs = component_pairs(40, first=10, far_max=30)
-    assert pairs["near"] == [(k, k + 1) for k in range(9)]
-    assert pairs["far"] == [(0, 10), (1, 15), (2, 20), (3, 24), (4, 29)]
-    assert component_pairs(8)["far"] == []
+    pairs = component_pairs(200, first=10, far_max=120, far_step=10)
+    assert len(pairs["near"]) == 45 and pairs["near"][:2] == [(0, 1), (0, 2)] \
+        and pairs["near"][-1] == (8, 9)
+    assert len(pairs["far"]) == 9 * 11  # components 0-8 against 10, 20, ..., 110 (of 0-119)
+    assert pairs["far"][:3] == [(0, 10), (0, 20), (0, 30)] and pairs["far"][-1] == (8, 110)
+    small = component_pairs(32, 10, 20, 5)
+    assert small["far"][:3] == [(0, 10), (0, 15), (1, 10)]
+    assert component_pairs(8)["far"] == [] and len(component_pairs(8)["near"]) == 28
+
+
+def test_pca_after_trim_on_a_random_subset_of_the_survivors():
+    z = np.random.default_rng(13).standard_normal((2_000, 4))
+    t = pca_after_trim(z, np.ones(2_000, bool), 1.7, max_points=500, seed=3)
+    assert t.n == 2_000 and t.n_analysed == 500 and t.components.shape == (500, 4)
+    again = pca_after_trim(z, np.ones(2_000, bool), 1.7, max_points=500, seed=3)
+    assert np.array_equal(t.components, again.components)

@@ -70,8 +70,17 @@ def test_plane_zooms_titles_carry_side_and_count(z):
     panels = zoom_panels(z, 0, 1, half_widths=(None, 1.0))
     fig = plots.plane_zooms(panels, space="PCA")
     titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["PCA axes 0 and 1: 3,000 points", f"square of side 2: {panels[1].count:,} points"]
+    assert titles == ["PCA axes 0 and 1: 3,000 points", f"square of side 2\n{panels[1].count:,} points"]
     assert fig.axes[1].get_xlim() == (-1.0, 1.0)
+    fig = plots.plane_zooms(panels, space="PCA", spread=4.0)
+    assert fig.axes[1].get_title().startswith("square of side 2 = 0.5 x axis FWHM")
+
+
+def test_plane_ladders_draw_one_row_per_plane_without_empty_frames(z):
+    ladders = {(0, 1): zoom_panels(z, 0, 1, (None, 1.0, 0.5)), (1, 2): zoom_panels(z, 1, 2, (None,))}
+    fig = plots.plane_ladders(ladders)
+    shown = [ax for ax in fig.axes if ax.axison]
+    assert len(shown) == 4 and shown[-1].get_title().startswith("PCA axes 1 and 2")
 
 
 def test_ellipse_legend_shows_the_recorded_share(z):

@@ -6,6 +6,7 @@ import pytest
 
 from nbhelpers import config, store
 from nbhelpers.latent import ellipses
+from nbhelpers.latent.pca import LatentPCA
 from nbhelpers.steps import density, pca_study, tsne
 
 
@@ -25,12 +26,16 @@ def run(tmp_path):
 
 
 def test_number_density_records_the_fitted_values(planted, run):
-    cfg = config.load("smoke", bin_width=0.25)
+    cfg = config.load("smoke")
     d = density.number_density(cfg, run, planted)
     r = store.read_results(run.path)["0x_test"]
     assert [row["axis"] for row in r["off_center_axes"]] == [0, 1]
     assert r["sigma_median"] == pytest.approx(1.0, abs=0.05) == d.sigma_median_
     assert r["radius_peak"] == d.radius_peak_ and r["radius_expected"] == pytest.approx(np.sqrt(12))
+    # unit Gaussians have the FWHM 2.355: bins of 0.125 x 2.355 = 0.29 (the blog's 0.25 scaled)
+    assert r["bin_widths"]["spread_fwhm"] == pytest.approx(2.355, rel=0.03)
+    assert d.bin_width == pytest.approx(0.125 * r["bin_widths"]["spread_fwhm"], abs=1e-4)  # rounded
+    assert r["radius_range"]["low"] < r["radius_peak"] < r["radius_range"]["high"]
 
 
 def test_ellipse_study_records_the_shares_the_panels_show(planted, run):
@@ -39,7 +44,8 @@ def test_ellipse_study_records_the_shares_the_panels_show(planted, run):
     kept = pca_study.survivors(cfg, run, planted, dens)
     assert kept[1.0] < kept[1.7] <= 4000
     trimmed = pca_study.trimmed_pca(cfg, run, planted, dens, 1.7)
-    panels = pca_study.ellipse_study(cfg, run, trimmed)
+    fits = pca_study.component_density(cfg, run, trimmed, planted)
+    panels = pca_study.ellipse_study(cfg, run, trimmed, fits)
     r = store.read_results(run.path)["0x_test"]
     assert r["survivors_by_fact"] == {"1.0": kept[1.0], "1.7": kept[1.7]} and r["survivors"] == kept[1.7]
     assert r["pearson_max_offdiag"] < 1e-6
@@ -47,38 +53,70 @@ def test_ellipse_study_records_the_shares_the_panels_show(planted, run):
     assert r["ellipse_pairs"] == ellipses.panel_stats(every)
     assert r["inside_2sigma"] == ellipses.mean_inside(every, 2)
     assert r["inside_2sigma"] == pytest.approx(0.865, abs=0.03)  # trimmed Gaussians: near chi2(2)
+    assert r["fit_inside_2sigma"] == ellipses.mean_inside(every, 2, fitted=True)
+    assert r["fit_inside_2sigma"] == pytest.approx(0.865, abs=0.05)  # Gaussian fits: same widths
+    assert len(panels["near"]) == 45 and r["ellipse_share_points"] == min(kept[1.7], cfg.share_points)
 
 
 def test_tsne_maps_record_each_run_with_its_settings(planted, run):
-    cfg = config.load("smoke", tsne_sizes=(300,), tsne_pca_components=(2,), tsne_pca_n=300,
-                      tsne_iter=100, perplexity=20.0)
+    cfg = config.load("smoke", tsne_sizes=(300, 400), tsne_pca_components=(2,), tsne_pca_sizes=(300,),
+                      tsne_iter=100, perplexity=20.0, tsne_first_perplexity=8.0)
     maps = tsne.tsne_maps(cfg, run, planted, progress=False)
-    recorded = store.read_results(run.path)["0x_test"]["tsne_runs"]
+    r = store.read_results(run.path)["0x_test"]
+    recorded = r["tsne_runs"]
     assert [{k: v for k, v in x.items() if k not in ("void", "reference_kl")}
             for x in recorded] == [r.record() for r in maps.runs]
-    assert [(x["n"], x["input"], x["perplexity"]) for x in recorded] == [(300, "raw z", 20.0),
-                                                                         (300, "PCA 2", 20.0)]
+    assert [(x["n"], x["input"], x["perplexity"], x["early_exaggeration"]) for x in recorded] == [
+        (300, "raw z", 8.0, 16.0), (400, "raw z", 20.0, 12.0), (300, "PCA 2", 20.0, 12.0)]
+    # the largest raw map is kept for notebook 06: its rows and coordinates
+    assert r["tsne_map"] == {"n": 400, "perplexity": 20.0}
+    assert np.array_equal(run.load_array("latent/tsne_map_index.npy"), maps.runs[1].index)
     assert [x["void"] for x in recorded] == [v.record() for v in maps.voids]
-    assert [r.n for r in maps.reference] == [300, 300]
+    assert [r.n for r in maps.reference] == [300, 400, 300]
     # a Gaussian z against its Gaussian reference: t-SNE's own voids, a ratio near 1
     assert 0.6 < maps.voids[0].ratio < 1.5
 
 
 def test_planes_record_void_shares_near_one_for_gaussian_z(planted, run):
-    p = tsne.planes(config.load("smoke"), run, planted)
-    assert p.broad_axes[0] == 0 and p.pca[0].count == 4000 and len(p.original) == 2
-    recorded = store.read_results(run.path)["0x_test"]["plane_voids"]
-    assert set(recorded) == {"PCA 0,1", f"z 0,{p.broad_axes[1]}"}
+    cfg = config.load("smoke", zoom_planes=(0, 1, 3, 7, 7, 30))  # (7, 30) does not exist in 12-d
+    p = tsne.planes(cfg, run, planted, LatentPCA().fit(planted))
+    assert p.broad_axes[0] == 0 and p.pca[(0, 1)][0].count == 4000 and len(p.original) == 2
+    assert list(p.pca) == [(0, 1), (3, 7)] and len(p.pca[(0, 1)]) == 4
+    r = store.read_results(run.path)["0x_test"]
+    recorded = r["plane_voids"]
+    assert set(recorded) == {"PCA 0,1", "PCA 3,7", f"z 0,{p.broad_axes[1]}"}
     for v in recorded.values():
         assert v["ratio"] == pytest.approx(1.0, abs=0.25)
+    # the ladder: the blog's sides 5, 1, 0.5 as fractions of the axis FWHM 2, times ours (2.355)
+    ladder = r["zoom_ladder"]
+    assert ladder["spread_fwhm"] == pytest.approx(2.355, rel=0.03)
+    sides = [x["side"] for x in ladder["planes"]["PCA 0,1"]]
+    assert sides[0] is None and sides[1:] == pytest.approx([2.5 * 2.355, 0.5 * 2.355, 0.25 * 2.355],
+                                                          rel=0.03)
+    assert [x["points"] for x in ladder["planes"]["PCA 0,1"]] == [q.count for q in p.pca[(0, 1)]]
 
 
 def test_planes_reuse_the_reference_sample_of_the_maps(planted, run):
-    cfg = config.load("smoke", tsne_sizes=(300,), tsne_pca_components=(2,), tsne_pca_n=300,
+    cfg = config.load("smoke", tsne_sizes=(300,), tsne_pca_components=(2,), tsne_pca_sizes=(300,),
                       tsne_iter=50)
     maps = tsne.tsne_maps(cfg, run, planted, progress=False)
     assert maps.sample.shape == planted.shape
-    again = tsne.planes(cfg, run, planted, maps.sample)
-    fresh = tsne.planes(cfg, run, planted)  # draws the same seeded sample itself
+    pca = LatentPCA().fit(planted)
+    again = tsne.planes(cfg, run, planted, pca, maps.sample)
+    fresh = tsne.planes(cfg, run, planted, pca)  # draws the same seeded sample itself
     assert {k: v.record() for k, v in again.voids.items()} == \
         {k: v.record() for k, v in fresh.voids.items()}
+
+
+def test_filament_dimension_records_estimates_truth_and_ratio(run):
+    rng = np.random.default_rng(5)
+    z = (rng.standard_normal((1_500, 21)) @ rng.normal(size=(21, 64))).astype(np.float32)
+    from nbhelpers.latent.voids import gaussian_reference
+
+    cfg = config.load("smoke", id_points=1_500, id_k=60, id_neighbourhoods=10)
+    dim = tsne.filament_dimension(cfg, run, z, gaussian_reference(z, 1), truth=21)
+    r = store.read_results(run.path)["0x_test"]["intrinsic_dimension"]
+    assert r["z"]["local_dense"] == dim.z.local_dense == pytest.approx(21, abs=1)
+    assert r["ratio_to_truth"]["local_dense"] == pytest.approx(1.0, abs=0.05)
+    # a Gaussian with the same covariance is just as 21-dimensional: no filaments either way
+    assert r["gaussian_reference"]["local_dense"] == pytest.approx(21, abs=1)

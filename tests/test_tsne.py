@@ -53,16 +53,35 @@ def test_embedding_kl_matches_dense_formula_and_ranks_embeddings():
         tsne_mod.embedding_kl(x, good[:10])
 
 
-def test_tsne_series_subsets_and_pca_inputs():
+def test_tsne_series_runs_each_job_with_its_own_settings():
     z = np.random.default_rng(4).standard_normal((400, 12)).astype(np.float32)
-    runs = tsne_mod.tsne_series(z, sizes=(100, 300), pca_components=(2, 4), n_pca=200,
-                                   n_iter=100, progress=False)
+    jobs = [tsne_mod.TSNEJob(100, None, 10.0, 16.0, 100), tsne_mod.TSNEJob(300, None, 30.0, 12.0, 120),
+            tsne_mod.TSNEJob(200, 2, 30.0, 12.0, 100), tsne_mod.TSNEJob(300, 4, 30.0, 12.0, 100)]
+    runs = tsne_mod.tsne_series(z, jobs, progress=False)
     assert [(r.n, r.input) for r in runs] == [(100, "raw z"), (300, "raw z"), (200, "PCA 2"),
-                                              (200, "PCA 4")]
+                                              (300, "PCA 4")]
+    assert [(r.settings["perplexity"], r.settings["early_exaggeration"], r.settings["n_iter"])
+            for r in runs] == [(10.0, 16.0, 100), (30.0, 12.0, 120), (30.0, 12.0, 100),
+                               (30.0, 12.0, 100)]
     assert all(set(r.record()) == {"n", "input", "seconds", "kl", "method", "perplexity",
                                    "early_exaggeration", "n_iter"} for r in runs)
     for r in runs:  # each run says which rows of z it embedded
         assert len(r.index) == r.n and len(np.unique(r.index)) == r.n and r.index.max() < len(z)
+
+
+def test_a_map_rebuilt_from_saved_rows_and_coordinates_places_new_points_like_the_original():
+    rng = np.random.default_rng(9)
+    centers = rng.normal(0, 8, (2, 6))
+    z = np.concatenate([c + rng.standard_normal((200, 6)) for c in centers]).astype(np.float32)
+    r = tsne_mod.tsne(z, perplexity=20, n_iter=300, seed=0)
+    rebuilt = tsne_mod.rebuild_map(z[r.index], r.embedding, perplexity=20)
+    new = centers[0] + rng.standard_normal((30, 6))
+    placed = tsne_mod.place(rebuilt, new)
+    own = r.embedding[np.asarray(r.index) < 200].mean(axis=0)
+    other = r.embedding[np.asarray(r.index) >= 200].mean(axis=0)
+    assert np.linalg.norm(placed.mean(0) - own) < 0.5 * np.linalg.norm(placed.mean(0) - other)
+    with pytest.raises(ValueError, match="2-D coordinates for each of the 400"):
+        tsne_mod.rebuild_map(z, r.embedding[:10])
 
 
 def test_opentsne_result_keeps_its_fitted_embedding_for_new_points():

@@ -16,7 +16,7 @@ from scipy.optimize import curve_fit
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))  # 2.3548
+from .scale import FWHM_PER_SIGMA
 
 
 def gaussian(x, amplitude, center, sigma):
@@ -54,6 +54,14 @@ def fit_gaussian(h: Histogram) -> tuple[np.ndarray, float]:
     resid = y - gaussian(c, *popt)
     r2 = 1.0 - (resid**2).sum() / max(((y - y.mean()) ** 2).sum(), 1e-12)
     return np.asarray(popt), float(r2)
+
+
+def radius_range(radius: np.ndarray, share: float = 0.001) -> dict[str, float]:
+    """Where the radial density lives: the smallest and largest radius, and the radii below and
+    above which only ``share`` of the points lie (the blog: empty near 0 and beyond a radius)."""
+    lo, hi = np.quantile(radius, [share, 1.0 - share])
+    return {"min": float(radius.min()), "low": float(lo), "high": float(hi),
+            "max": float(radius.max()), "share_outside_each": share}
 
 
 class LatentDensity(BaseEstimator):
@@ -96,6 +104,7 @@ class LatentDensity(BaseEstimator):
         (_, self.radius_peak_, self.radius_sigma_), _ = fit_gaussian(coarse)
         self.radius_expected_ = float(np.sqrt(self.z_dim_))
         self.radius_mean_ = float(radius.mean())
+        self.radius_range_ = radius_range(radius)
         return self
 
     def fitted_curve(self, axis: int, points: int = 300) -> tuple[np.ndarray, np.ndarray]:

@@ -32,10 +32,16 @@ class ConfidenceEllipses(BaseEstimator):
     """n-sigma confidence ellipses of a 2-D point set (``fit(xy)`` with xy of shape (N, 2)).
 
     Learned: ``mean_``, ``cov_``, ``std_``, ``rho_`` and ``inside_`` ({n: share of the fitted
-    points inside the n-sigma ellipse})."""
+    points inside the n-sigma ellipse}).
 
-    def __init__(self, n_sigmas=(1.0, 2.0, 3.0)):
+    By default centre and widths are the sample moments. ``center`` and ``std`` (two values each)
+    replace them, as the blog drew its ellipses from each component's Gaussian-fit centre and
+    sigma; rho stays the sample's Pearson coefficient."""
+
+    def __init__(self, n_sigmas=(1.0, 2.0, 3.0), center=None, std=None):
         self.n_sigmas = n_sigmas
+        self.center = center
+        self.std = std
 
     def fit(self, xy: np.ndarray) -> ConfidenceEllipses:
         xy = np.asarray(xy, dtype=np.float64)
@@ -47,6 +53,15 @@ class ConfidenceEllipses(BaseEstimator):
         self.cov_ = np.cov(xy, rowvar=False)
         self.std_ = np.sqrt(np.diag(self.cov_))
         self.rho_ = float(self.cov_[0, 1] / (self.std_[0] * self.std_[1]))
+        if self.center is not None:
+            self.mean_ = np.asarray(self.center, dtype=np.float64).reshape(2)
+        if self.std is not None:
+            std = np.asarray(self.std, dtype=np.float64).reshape(2)
+            if not np.all(std > 0):
+                raise ValueError(f"std must be two positive widths, found {self.std}")
+            self.std_ = std
+            r = self.rho_
+            self.cov_ = np.outer(std, std) * np.array([[1.0, r], [r, 1.0]])
         self.inside_ = {float(n): self.fraction_inside(xy, n) for n in self.n_sigmas}
         return self
 
@@ -78,24 +93,37 @@ class EllipsePanel:
     grid: DensityGrid
     shown: np.ndarray  # (m, 2) the points a scatter draws (a random subset of at most max_points)
     n: int  # the number of points the ellipses and shares were computed on
+    fitted: ConfidenceEllipses | None = None  # from Gaussian-fit centres and sigmas, if given
 
     def stats(self) -> dict:
-        """{rho, inside_1sigma, inside_2sigma, inside_3sigma} as recorded in results.json."""
-        return {"rho": round(self.ellipses.rho_, 4),
-                **{f"inside_{n:g}sigma": round(v, 4) for n, v in self.ellipses.inside_.items()}}
+        """{rho, inside_1sigma, inside_2sigma, inside_3sigma} as recorded in results.json, and the
+        shares inside the Gaussian-fit ellipses (``fit_inside_2sigma`` ...) where drawn."""
+        out = {"rho": round(self.ellipses.rho_, 4),
+               **{f"inside_{n:g}sigma": round(v, 4) for n, v in self.ellipses.inside_.items()}}
+        if self.fitted is not None:
+            out.update({f"fit_inside_{n:g}sigma": round(v, 4)
+                        for n, v in self.fitted.inside_.items()})
+        return out
 
 
 def ellipse_panels(x: np.ndarray, pairs, gridsize: int = 80, max_points: int = 20_000,
-                   seed: int = 0) -> list[EllipsePanel]:
-    """For each (i, j): confidence ellipses and shares on all points of ``x[:, [i, j]]``, the
-    binned-KDE density grid, and a random subset of ``max_points`` points for the scatter."""
+                   seed: int = 0, share_points: int | None = None,
+                   fits: tuple[np.ndarray, np.ndarray] | None = None) -> list[EllipsePanel]:
+    """For each (i, j): confidence ellipses and shares on ``share_points`` points of
+    ``x[:, [i, j]]`` (default all, else a random subset), the binned-KDE density grid, and a random
+    subset of ``max_points`` of them for the scatter. ``fits``: (centres, sigmas) per column of
+    ``x`` from Gaussian fits; each panel then also carries the ellipses they define."""
     x = np.asarray(x)
+    x = x[np.sort(subset(len(x), share_points, seed))] if share_points else x
     show = subset(len(x), max_points, seed)
     out = []
     for i, j in pairs:
-        xy = x[:, [int(i), int(j)]]
-        out.append(EllipsePanel(int(i), int(j), ConfidenceEllipses().fit(xy),
-                                density_grid(xy, gridsize), xy[show], len(xy)))
+        i, j = int(i), int(j)
+        xy = x[:, [i, j]]
+        fitted = None if fits is None else ConfidenceEllipses(
+            center=(fits[0][i], fits[0][j]), std=(fits[1][i], fits[1][j])).fit(xy)
+        out.append(EllipsePanel(i, j, ConfidenceEllipses().fit(xy), density_grid(xy, gridsize),
+                                xy[show], len(xy), fitted))
     return out
 
 
@@ -104,6 +132,8 @@ def panel_stats(panels: list[EllipsePanel]) -> dict[str, dict]:
     return {f"{p.i},{p.j}": p.stats() for p in panels}
 
 
-def mean_inside(panels: list[EllipsePanel], n_sigma: float) -> float:
-    """The mean share inside the n-sigma ellipses over ``panels``."""
-    return float(np.mean([p.ellipses.inside_[float(n_sigma)] for p in panels]))
+def mean_inside(panels: list[EllipsePanel], n_sigma: float, fitted: bool = False) -> float:
+    """The mean share inside the n-sigma ellipses over ``panels`` (``fitted``: the Gaussian-fit
+    ellipses instead of the sample-moment ones)."""
+    return float(np.mean([(p.fitted if fitted else p.ellipses).inside_[float(n_sigma)]
+                          for p in panels]))

@@ -7,6 +7,11 @@ Precision and Recall Metric for Assessing Generative Models":
 - **precision**: the share of generated samples that fall inside the real manifold, estimated as
   the union of balls around each real sample with the radius of its k-th nearest real neighbour;
 - **recall**: the share of real samples inside the generated manifold, built the same way;
+- **density** and **coverage** (Naeem et al. 2020, "Reliable Fidelity and Diversity Metrics for
+  Generative Models"), with the same k and the same real balls: density counts how many real
+  balls hold each generated sample, divided by k (about 1 when both sets come from one
+  distribution, above 1 where fakes crowd into dense real regions); coverage is the share of real
+  balls that hold at least one generated sample (robust to fakes scattered far away);
 - **Frechet distance**: between the Gaussian fits of both sets,
   |mu_r - mu_g|^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2)), the formula of FID, here on pixel-PCA
   features instead of Inception features (so the numbers are comparable within this project only).
@@ -60,15 +65,35 @@ def _kth_radii(x: np.ndarray, k: int) -> np.ndarray:
     return dist[:, k]  # column 0 is the point itself
 
 
-def _coverage(points: np.ndarray, centers: np.ndarray, radii: np.ndarray, chunk: int = 1024) -> float:
-    """Share of ``points`` inside at least one ball (centre, radius)."""
-    inside = np.zeros(len(points), bool)
+def _ball_counts(points: np.ndarray, centers: np.ndarray, radii: np.ndarray,
+                 chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """(per point: how many balls (centre, radius) hold it; per ball: whether any point is in it)."""
+    counts = np.zeros(len(points), np.int64)
+    hit = np.zeros(len(centers), bool)
     c2 = (centers**2).sum(1)
     for s in range(0, len(points), chunk):
         p = points[s:s + chunk]
-        d2 = (p**2).sum(1)[:, None] + c2[None, :] - 2 * p @ centers.T
-        inside[s:s + chunk] = (d2 <= radii[None, :] ** 2).any(axis=1)
-    return float(inside.mean())
+        inside = (p**2).sum(1)[:, None] + c2[None, :] - 2 * p @ centers.T <= radii[None, :] ** 2
+        counts[s:s + chunk] = inside.sum(axis=1)
+        hit |= inside.any(axis=0)
+    return counts, hit
+
+
+def _coverage(points: np.ndarray, centers: np.ndarray, radii: np.ndarray, chunk: int = 1024) -> float:
+    """Share of ``points`` inside at least one ball (centre, radius)."""
+    return float((_ball_counts(points, centers, radii, chunk)[0] > 0).mean())
+
+
+def density_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
+    """Density and coverage (Naeem et al. 2020) of feature sets, with k-NN balls around the real
+    samples. For two samples of one distribution of equal size, density is about 1 and coverage
+    about 1 - 2^-k (0.969 for k = 5); for disjoint sets both are 0."""
+    real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
+    if len(real) <= k or len(fake) < 1:
+        raise ValueError(f"need more than k={k} real samples and one fake, found {len(real)} "
+                         f"and {len(fake)}")
+    counts, hit = _ball_counts(fake, real, _kth_radii(real, k))
+    return float(counts.sum() / (k * len(fake))), float(hit.mean())
 
 
 def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
@@ -97,22 +122,28 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
 class Realism:
     precision: float
     recall: float
+    density: float
+    coverage: float
     frechet: float
 
     def as_dict(self) -> dict:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "density": round(self.density, 4), "coverage": round(self.coverage, 4),
                 "frechet": round(self.frechet, 3)}
 
 
 def realism_features(real: np.ndarray, fake: np.ndarray, k: int = 5) -> Realism:
-    """Precision, recall and Frechet distance of two feature sets (``PixelPCA.transform``)."""
+    """Precision, recall, density, coverage and Frechet distance of two feature sets
+    (``PixelPCA.transform``), all k-NN measures with the same ``k``."""
     p, rc = precision_recall(real, fake, k)
-    return Realism(p, rc, frechet_distance(real, fake))
+    d, c = density_coverage(real, fake, k)
+    return Realism(p, rc, d, c, frechet_distance(real, fake))
 
 
 def format_table(table: dict) -> str:
-    """The realism table as aligned text (sampler, precision, recall, Frechet distance)."""
-    lines = [f"{'sampler':<22}{'precision':>10}{'recall':>10}{'frechet':>12}"]
+    """The realism table as aligned text (one row per sampler)."""
+    cols = ("precision", "recall", "density", "coverage", "frechet")
+    lines = [f"{'sampler':<22}" + "".join(f"{c:>10}" for c in cols)]
     for name, row in table.items():
-        lines.append(f"{name:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['frechet']:>12.2f}")
+        lines.append(f"{name:<22}" + "".join(f"{row.get(c, float('nan')):>10.3f}" for c in cols))
     return "\n".join(lines)

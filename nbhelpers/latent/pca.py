@@ -13,6 +13,8 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import PCA
 from sklearn.utils.validation import check_is_fitted
 
+from .subsets import subset
+
 
 class LatentPCA(BaseEstimator):
     """PCA with explained variance, cumulative importance and components for a variance share.
@@ -65,36 +67,45 @@ class LatentPCA(BaseEstimator):
 
 @dataclass
 class TrimmedPCA:
-    """The PCA of the z-points that survive trimming at ``fact``."""
+    """The PCA of the z-points that survive trimming at ``fact`` (or of a random subset of them)."""
 
     fact: float
     mask: np.ndarray  # which z-points survived
     pca: LatentPCA
-    components: np.ndarray  # PCA coordinates of the surviving points
+    components: np.ndarray  # PCA coordinates of the analysed points (all survivors or a subset)
 
     @property
     def n(self) -> int:
         return int(self.mask.sum())
 
+    @property
+    def n_analysed(self) -> int:
+        return len(self.components)
 
-def pca_after_trim(z: np.ndarray, mask: np.ndarray, fact: float) -> TrimmedPCA:
-    """PCA of the z-points kept by ``mask`` (``LatentDensity.trim(z, fact)``)."""
+
+def pca_after_trim(z: np.ndarray, mask: np.ndarray, fact: float, max_points: int | None = None,
+                   seed: int = 0) -> TrimmedPCA:
+    """PCA of the z-points kept by ``mask`` (``LatentDensity.trim(z, fact)``); with
+    ``max_points``, of a random subset of that many survivors (the blog: 80,000)."""
     mask = np.asarray(mask, bool)
     if mask.sum() < 10:
         raise ValueError(f"fact={fact} keeps only {mask.sum()} points; choose a larger fact")
-    kept = np.asarray(z)[mask]
+    rows = np.flatnonzero(mask)
+    if max_points is not None and len(rows) > max_points:
+        rows = np.sort(rows[subset(len(rows), max_points, seed)])
+    kept = np.asarray(z)[rows]
     pca = LatentPCA().fit(kept)
     return TrimmedPCA(float(fact), mask, pca, pca.transform(kept))
 
 
-def component_pairs(n_components: int, first: int = 10, far_max: int = 120) -> dict[str, list]:
-    """Pairs to draw: neighbours among the first ``first`` components, and each of the first
-    five with one component between ``first`` and ``far_max`` (capped at what exists)."""
+def component_pairs(n_components: int, first: int = 10, far_max: int = 120, far_step: int = 10,
+                    far_leading: int = 9) -> dict[str, list]:
+    """Pairs to draw (capped at what exists): all pairs among the first ``first`` components
+    ("near", 45 for 10), and each of the first ``far_leading`` components against components
+    ``first``, ``first + far_step``, ... below ``far_max`` ("far")."""
     first = min(first, n_components)
-    near = [(k, k + 1) for k in range(0, first - 1)]
+    near = [(a, b) for a in range(first) for b in range(a + 1, first)]
     top = min(far_max, n_components) - 1
-    far = []
-    if top > first:
-        targets = np.linspace(first, top, 5).round().astype(int)
-        far = [(k, int(t)) for k, t in zip(range(5), targets, strict=False)]
+    targets = list(range(first, top + 1, far_step)) if top >= first else []
+    far = [(k, t) for k in range(min(far_leading, first)) for t in targets]
     return {"near": near, "far": far}

@@ -106,19 +106,56 @@ def embedding_kl(x: np.ndarray, y: np.ndarray, perplexity: float = 30.0, n_jobs:
     return float((p.data[keep] * np.log(p.data[keep] / q[keep])).sum())
 
 
-def tsne_series(z: np.ndarray, sizes=(), pca_components=(), n_pca: int | None = None,
-                progress: bool = True, pca: LatentPCA | None = None, desc: str = "t-SNE",
-                **kwargs) -> list[TSNEResult]:
-    """t-SNE of raw z at each size in ``sizes``, then of the leading k PCA components (k in
-    ``pca_components``) of ``n_pca`` points; ``pca`` (default: fitted on those points) lets a
-    reference sample go through the same PCA."""
+@dataclass(frozen=True)
+class TSNEJob:
+    """One t-SNE run: ``n`` points, raw (``pca_components`` None) or their leading components,
+    with its own settings (the blog's first run differs from the others)."""
+
+    n: int
+    pca_components: int | None = None
+    perplexity: float = 30.0
+    early_exaggeration: float = 12.0
+    n_iter: int = 750
+
+
+def tsne_series(z: np.ndarray, jobs, pca: LatentPCA | None = None, progress: bool = True,
+                desc: str = "t-SNE", seed: int = 0, **kwargs) -> list[TSNEResult]:
+    """One ``tsne`` per ``TSNEJob`` (sizes capped at len(z)); ``pca`` (default: fitted on the
+    largest PCA job's points) lets a reference sample go through the same PCA."""
     from tqdm.auto import tqdm
 
-    jobs = [(min(n, len(z)), None) for n in sizes] + [(min(n_pca or len(z), len(z)), k)
-                                                     for k in pca_components]
-    if pca is None and pca_components:
-        pca = LatentPCA().fit(z[subset(len(z), n_pca, kwargs.get("seed", 0))])
+    jobs = list(jobs)
+    pca_n = [min(j.n, len(z)) for j in jobs if j.pca_components]
+    if pca is None and pca_n:
+        pca = LatentPCA().fit(z[subset(len(z), max(pca_n), seed)])
     out = []
-    for n, k in tqdm(jobs, desc=desc, disable=not progress):
-        out.append(tsne(z, n, k, pca=pca, **kwargs))
+    for j in tqdm(jobs, desc=desc, disable=not progress):
+        out.append(tsne(z, min(j.n, len(z)), j.pca_components, perplexity=j.perplexity,
+                        early_exaggeration=j.early_exaggeration, n_iter=j.n_iter, seed=seed,
+                        pca=pca, **kwargs))
     return out
+
+
+def rebuild_map(x: np.ndarray, embedding: np.ndarray, perplexity: float = 30.0, seed: int = 0,
+                n_jobs: int = -1):
+    """An openTSNE embedding object from reference points ``x`` and their saved 2-D coordinates
+    (affinities recomputed on ``x``), so that ``.transform(new_points)`` places new points on a
+    map made earlier without pickling the embedding."""
+    from openTSNE import TSNEEmbedding, affinity
+
+    x = np.asarray(x, dtype=np.float64)
+    embedding = np.asarray(embedding, dtype=np.float64)
+    if embedding.shape != (len(x), 2):
+        raise ValueError(f"expected 2-D coordinates for each of the {len(x)} reference points, "
+                         f"found shape {embedding.shape}")
+    jobs = os.cpu_count() if n_jobs == -1 else n_jobs
+    aff = affinity.PerplexityBasedNN(x, perplexity=perplexity, n_jobs=jobs, random_state=seed,
+                                     verbose=False)
+    return TSNEEmbedding(embedding, aff, negative_gradient_method="fft", n_jobs=jobs,
+                         random_state=seed)
+
+
+def place(fitted, x: np.ndarray) -> np.ndarray:
+    """2-D positions of new points ``x`` on an openTSNE map (``TSNEResult.fitted`` or
+    ``rebuild_map``), by openTSNE's ``transform``."""
+    return np.asarray(fitted.transform(np.asarray(x, dtype=np.float64)), dtype=np.float32)

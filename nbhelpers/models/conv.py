@@ -76,8 +76,14 @@ def build_decoder(z_dim: int = 256, output_shape=(96, 96, 3), filters=(32, 64, 1
     return keras.Model(inputs, outputs, name=name)
 
 
+THREE_CONV = (64, 128, 256)  # the blog's remark: three stride-2 layers ending in 256 maps
+
+
 def parameter_table(input_shape=(96, 96, 3), z_dims=(256, 512), extra=(None, 256, 384)) -> dict:
-    """Encoder (VAE) and Decoder parameter counts for the blog's table, built on the spot."""
+    """Encoder (VAE) and Decoder parameter counts for the blog's table, built on the spot; plus
+    ``z256_three_conv``, an Encoder with three Conv layers (``THREE_CONV``) whose Flatten output is
+    four times larger (the blog: "would raise the ... parameters after the flattened layer by a
+    factor of 4")."""
     enc, dec = {}, {}
     for z in z_dims:
         for k in extra:
@@ -86,5 +92,7 @@ def parameter_table(input_shape=(96, 96, 3), z_dims=(256, 512), extra=(None, 256
             key = f"z{z}" + (f"_dense{k}" if k else "")
             enc[key] = build_encoder(input_shape, z, variational=True, extra_dense=k).count_params()
         dec[f"z{z}"] = build_decoder(z, input_shape).count_params()
+    three = build_encoder(input_shape, 256, variational=True, filters=THREE_CONV)
+    enc["z256_three_conv"] = three.count_params()
     keras.backend.clear_session()
     return {"encoder": enc, "decoder": dec}

@@ -110,6 +110,19 @@ class MemoryLine(keras.callbacks.Callback):
                           ResourceWarning, stacklevel=2)
 
 
+def state_bytes(model: keras.Model) -> dict[str, int]:
+    """Bytes of a model's weights and of its optimizer's state (Adam: two slots per trainable
+    weight, plus its counters); the optimizer is built first where it has not been."""
+    weights = sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in model.weights)
+    opt = getattr(model, "optimizer", None)
+    if opt is None:
+        return {"weights": weights, "optimizer": 0, "total": weights}
+    if not getattr(opt, "built", False):
+        opt.build(model.trainable_variables)
+    optimizer = sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in opt.variables)
+    return {"weights": weights, "optimizer": optimizer, "total": weights + optimizer}
+
+
 def repair_history(csv_path: str | os.PathLike) -> bool:
     """Drop a partial last line (no newline: the process died while CSVLogger wrote it), so a
     resumed run's next row is not glued onto it. Returns whether anything was dropped."""

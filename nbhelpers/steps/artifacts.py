@@ -26,10 +26,14 @@ NEEDS = {
     "03_tsne_filaments": ("latent/z_ae.npy",),
     "04_pca_ellipses": ("latent/z_ae.npy",),
     "05_vae_extra_dense_layer": ("data.json",),
-    "06_face_generation": ("data.json", "latent/z_ae.npy", "models/ae.keras", "models/vae.keras"),
+    "06_face_generation": ("data.json", "latent/z_ae.npy", "models/ae.keras", "models/vae.keras",
+                           "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"),
+    "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/z_vae.npy"),
+    "08_vae_latent_space": ("data.json", "latent/z_vae.npy", "models/vae.keras"),
 }
 MAKES = {
     "01_autoencoder_training": ("data.json", "models/ae.keras", "latent/z_ae.npy"),
+    "03_tsne_filaments": ("latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"),
     "05_vae_extra_dense_layer": ("models/vae.keras", "latent/z_vae.npy"),
 }
 

@@ -9,8 +9,8 @@ from ..data import Dataset, open_labelled, split_indices, synthetic_cache
 from ..store import RunDir
 
 
-def prepare(cfg: config.Profile, run: RunDir, progress: bool = True) -> Dataset:
-    """Build or reuse the profile's cache (synthetic faces or CelebA) and name it in the run."""
+def build(cfg: config.Profile, progress: bool = True) -> Dataset:
+    """Build or reuse the profile's cache (synthetic faces or CelebA) and open it."""
     cache = config.cache_dir(cfg)
     if cfg.data_source == "synthetic":
         path = synthetic_cache(cache, cfg.n_images or 20_000, cfg.image_size, cfg.seed,
@@ -22,7 +22,13 @@ def prepare(cfg: config.Profile, run: RunDir, progress: bool = True) -> Dataset:
         path = build_celeba_cache(cfg.data, cache, cfg.image_size, cfg.split, cfg.n_images,
                                   progress=progress)
         source = f"CelebA {cfg.split} split from {cfg.data}"
-    ds = open_labelled(path, source)
+    return open_labelled(path, source)
+
+
+def prepare(cfg: config.Profile, run: RunDir, progress: bool = True) -> Dataset:
+    """``build`` the profile's data set and name it in the run (``data.json``)."""
+    ds = build(cfg, progress)
+    source, path = ds.source, ds.path
     run.save_json("data.json", {"path": str(path), "shape": list(ds.shape), "dtype": "uint8",
                                 "source": source}, source=source)
     return ds
@@ -46,3 +52,10 @@ def split(cfg: config.Profile, ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
 def held_out(cfg: config.Profile, ds: Dataset, n: int = 10) -> np.ndarray:
     """The first ``n`` validation images (uint8)."""
     return ds.take(split(cfg, ds)[1][:n])
+
+
+def factor_count(run: RunDir) -> int | None:
+    """How many factors drew the run's images (synthetic faces: 21), None for CelebA or a cache
+    without its factor table: the truth an intrinsic-dimension estimate is compared with."""
+    ds = open_dataset(run)
+    return len(ds.labels) if ds.labels and "CelebA" not in ds.source else None

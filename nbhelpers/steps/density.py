@@ -6,17 +6,25 @@ import numpy as np
 
 from .. import config
 from ..latent.density import LatentDensity
+from ..latent.scale import axis_spread, widths
 from ..store import RunDir
 
 
 def number_density(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDensity:
-    """Fit the per-axis and radial densities; record the broad or off-centre axes, the median
-    Gaussian width and the radius peak against sqrt(z_dim)."""
-    density = LatentDensity(bin_width=cfg.bin_width).fit(z)
+    """Fit the per-axis and radial densities at the blog's bin widths taken as fractions of the
+    data's spread; record the widths used, the broad or off-centre axes, the median Gaussian
+    width, the radius peak against sqrt(z_dim) and the radius range the density occupies."""
+    spread = axis_spread(z)
+    density = LatentDensity(bin_width=cfg.bin_fraction * spread,
+                            radius_widths=widths(cfg.radius_bin_fractions, spread)).fit(z)
+    run.record("bin_widths", {"spread_fwhm": round(spread, 4),
+                              "axis": round(density.bin_width, 4),
+                              "radius": [round(w, 4) for w in density.radius_widths]})
     run.record("off_center_axes", density.axis_table())
     run.record("off_center_count", int(len(density.off_center_axes_)))
     run.record("fit_r2_median", float(np.median(density.fit_r2_)))
     run.record("sigma_median", density.sigma_median_)
     run.record("radius_peak", density.radius_peak_)
     run.record("radius_expected", density.radius_expected_)
+    run.record("radius_range", {k: round(v, 4) for k, v in density.radius_range_.items()})
     return density

@@ -16,11 +16,13 @@ from .. import config
 from ..data import Dataset
 from ..latent import metrics, sampling
 from ..latent.pca import LatentPCA
+from ..latent.tsne import place, rebuild_map
 from ..models import decode, parts, reconstruct
-from ..store import RunDir
+from ..store import RunDir, read_results
 from .artifacts import load_model
 from .dataset import open_dataset, split
 from .encoding import load_z
+from .tsne import MAP_EMBEDDING, MAP_INDEX
 
 
 @dataclass
@@ -38,10 +40,33 @@ class Inputs:
 
 @dataclass
 class Realism:
-    """The realism table ({row: {precision, recall, frechet}}) and a few faces per sampler."""
+    """The realism table ({row: {precision, recall, density, coverage, frechet}}) and a few faces
+    per sampler."""
 
     table: dict[str, dict]
     previews: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class RealismScorer:
+    """Scores decoded faces against a run's held-out faces: whitened pixel-PCA features fitted on
+    up to 5,000 training faces (independent of the judged model), the held-out faces' features
+    computed once; ``score(images)`` gives the realism row of ``metrics.realism_features``."""
+
+    def __init__(self, cfg: config.Profile, ds: Dataset, train_idx: np.ndarray,
+                 val_idx: np.ndarray):
+        self.k = cfg.realism_k
+        self.features = metrics.PixelPCA(seed=cfg.seed).fit(ds.take(train_idx[:5000]))
+        self.real = ds.take(val_idx)
+        self.real_features = self.features.transform(self.real)
+
+    def score(self, images) -> dict:
+        return metrics.realism_features(self.real_features, self.features.transform(images),
+                                        self.k).as_dict()
+
+
+def scorer(cfg: config.Profile, ds: Dataset) -> RealismScorer:
+    """The scorer of a run's data set with the run's split."""
+    return RealismScorer(cfg, ds, *split(cfg, ds))
 
 
 def load_inputs(cfg: config.Profile, run: RunDir) -> Inputs:
@@ -62,19 +87,14 @@ def fit_samplers(cfg: config.Profile, inputs: Inputs) -> dict[str, sampling.Samp
 def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
             samplers: dict[str, sampling.Sampler], preview: int = 8,
             progress: bool = True) -> Realism:
-    """Precision, recall and Frechet distance of each sampler's decoded faces, of the VAE's faces
-    from N(0, I), and of reconstructions (the reference), against the held-out faces in whitened
-    pixel-PCA features fitted on training faces; recorded as ``realism``."""
+    """Precision, recall, density, coverage and Frechet distance of each sampler's decoded faces,
+    of the VAE's faces from N(0, I), and of reconstructions (the reference), against the held-out
+    faces (``RealismScorer``); recorded as ``realism``."""
     from tqdm.auto import tqdm
 
-    ds, k, n = inputs.dataset, cfg.realism_k, cfg.n_generate
-    features = metrics.PixelPCA(seed=cfg.seed).fit(ds.take(inputs.train_idx[:5000]))
-    real = ds.take(inputs.val_idx)
-    real_features = features.transform(real)
-
-    def score(images) -> dict:
-        return metrics.realism_features(real_features, features.transform(images), k).as_dict()
-
+    n = cfg.n_generate
+    judge = RealismScorer(cfg, inputs.dataset, inputs.train_idx, inputs.val_idx)
+    score, real = judge.score, judge.real
     out = Realism({})
     for name, s in tqdm(samplers.items(), desc="samplers", disable=not progress):
         images = decode(inputs.decoder, s.sample(n, cfg.seed))
@@ -86,6 +106,41 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
     out.table["reconstruction"] = score(reconstruct(inputs.ae, real[:n]))
     run.record("realism", out.table)
     return out
+
+
+@dataclass
+class Placements:
+    """Real z-points on their t-SNE map (from notebook 03) and each sampler's draws placed on it."""
+
+    reference: np.ndarray  # (m, 2) the map's coordinates of the real z-points
+    draws: dict[str, np.ndarray]  # sampler -> (n, 2) positions of its draws
+    share_inside: dict[str, float]  # share of draws inside the real points' 1-99 % box
+
+
+def place_draws(cfg: config.Profile, run: RunDir, inputs: Inputs,
+                samplers: dict[str, sampling.Sampler], n: int = 1_000) -> Placements:
+    """Each sampler's ``n`` draws placed on notebook 03's t-SNE map of the real z-points with
+    openTSNE's ``transform`` (the map is rebuilt from its saved rows and coordinates, affinities
+    recomputed). Records, per sampler, the share of draws inside the box of the real points'
+    1st-99th percentiles and their median distance to the map's centre in units of the real
+    points' median distance (``tsne_placements``)."""
+    index = run.load_array(MAP_INDEX)
+    ref_xy = run.load_array(MAP_EMBEDDING)
+    perplexity = float(read_results(run.path).get("03_tsne_filaments", {}).get("tsne_map", {})
+                       .get("perplexity", cfg.perplexity))
+    fitted = rebuild_map(inputs.z[index], ref_xy, perplexity, cfg.seed)
+    lo, hi = np.percentile(ref_xy, [1, 99], axis=0)
+    center = np.median(ref_xy, axis=0)
+    ref_dist = float(np.median(np.linalg.norm(ref_xy - center, axis=1)))
+    draws, inside, record = {}, {}, {}
+    for name, s in samplers.items():
+        xy = place(fitted, s.sample(n, cfg.seed))
+        draws[name] = xy
+        inside[name] = float(np.mean(np.all((xy >= lo) & (xy <= hi), axis=1)))
+        record[name] = {"inside_box": round(inside[name], 4), "median_distance": round(
+            float(np.median(np.linalg.norm(xy - center, axis=1))) / ref_dist, 3)}
+    run.record("tsne_placements", record)
+    return Placements(ref_xy, draws, inside)
 
 
 def attribute_rows(inputs: Inputs, steps=(0.0, 0.5, 1.0, 1.5, 2.0)) -> dict[str, np.ndarray]:

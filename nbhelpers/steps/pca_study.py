@@ -1,4 +1,7 @@
-"""Notebook 04's step: trimming, PCA of the survivors, Gaussians per component, ellipses."""
+"""Notebook 04's step: trimming, PCA of the survivors, Gaussians per component, ellipses.
+
+Bin widths are the profile's fractions of the data's spread (``latent.scale``); the width used
+in data units is recorded beside the numbers it shaped."""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ from ..latent import ellipses
 from ..latent.correlation import pearson, pearson_check, top_correlated_pairs
 from ..latent.density import LatentDensity
 from ..latent.pca import TrimmedPCA, component_pairs, pca_after_trim
+from ..latent.scale import axis_spread
 from ..store import RunDir
 
 
 def axis_density(cfg: config.Profile, z: np.ndarray) -> LatentDensity:
     """The per-axis Gaussian fits that trimming measures against (as in notebook 02)."""
-    return LatentDensity(bin_width=cfg.bin_width).fit(z)
+    return LatentDensity(bin_width=cfg.bin_fraction * axis_spread(z)).fit(z)
 
 
 def survivors(cfg: config.Profile, run: RunDir, z: np.ndarray,
@@ -27,48 +31,71 @@ def survivors(cfg: config.Profile, run: RunDir, z: np.ndarray,
 
 def trimmed_pca(cfg: config.Profile, run: RunDir, z: np.ndarray, density: LatentDensity,
                 fact: float | None = None) -> TrimmedPCA:
-    """PCA of the points that survive trimming at ``fact`` (default: the profile's); records the
-    components for 80 % of the variance, the Pearson check and the number of survivors."""
+    """PCA of the points that survive trimming at ``fact`` (default: the profile's), on a random
+    subset of ``pca_max_points`` of them where there are more; records the components for 80 % of
+    the variance, the Pearson check, the survivors and the points analysed."""
     fact = cfg.trim_fact if fact is None else fact
-    t = pca_after_trim(z, density.trim(z, fact), fact)
+    t = pca_after_trim(z, density.trim(z, fact), fact, cfg.pca_max_points, cfg.seed)
     check = pearson_check(t.components)
     values = {"components_for_80pct": t.pca.components_for_target_,
               "pearson_max_offdiag": check["max_offdiag"],
               "pearson_max_diag_deviation": check["max_diag_deviation"],
-              "survivors": t.n}
+              "survivors": t.n, "pca_points": t.n_analysed}
     for k, v in values.items():
         run.record(k, v)
     return t
 
 
-def component_density(cfg: config.Profile, trimmed: TrimmedPCA,
-                      bin_width: float = 0.5) -> LatentDensity:
-    """Number densities of the leading ``pca_pairs_max`` components with Gaussian fits."""
-    return LatentDensity(bin_width=bin_width).fit(trimmed.components[:, :cfg.pca_pairs_max])
+def component_density(cfg: config.Profile, run: RunDir, trimmed: TrimmedPCA,
+                      z: np.ndarray) -> LatentDensity:
+    """Number densities of the leading ``pca_pairs_max`` components with Gaussian fits, binned at
+    the blog's 0.5 as a fraction of the spread of z's axes (``component_bin_fraction``; the PCA
+    is a rotation, so its coordinates are in z's units); records the width and the fitted centre
+    and sigma of components 0-9."""
+    comps = trimmed.components[:, :cfg.pca_pairs_max]
+    width = cfg.component_bin_fraction * axis_spread(z)
+    density = LatentDensity(bin_width=width).fit(comps)
+    run.record("component_bin_width", round(width, 4))
+    run.record("component_fits", density.axis_table(range(min(10, density.z_dim_))))
+    return density
 
 
-def ellipse_study(cfg: config.Profile, run: RunDir,
-                  trimmed: TrimmedPCA) -> dict[str, list[ellipses.EllipsePanel]]:
-    """Ellipses and contours for neighbouring components among the first 10 ("near") and for the
-    leading components against components up to ``pca_pairs_max`` ("far"); records each pair's
-    shares and the mean 2- and 3-sigma shares, the numbers the figures' legends show."""
-    pairs = component_pairs(trimmed.components.shape[1], 10, cfg.pca_pairs_max)
-    panels = {k: ellipses.ellipse_panels(trimmed.components, v, seed=cfg.seed)
+def ellipse_study(cfg: config.Profile, run: RunDir, trimmed: TrimmedPCA,
+                  fits: LatentDensity | None = None) -> dict[str, list[ellipses.EllipsePanel]]:
+    """Ellipses and contours for all pairs among the first 10 components ("near", 45) and for
+    components 0-8 against every ``far_step``-th component up to ``pca_pairs_max`` ("far").
+    Shares are measured on ``share_points`` points, scatters show ``scatter_points``. With
+    ``fits`` (``component_density``) each panel also has the blog's ellipses from the Gaussian
+    fits' centres and sigmas. Records each pair's shares and the mean 2- and 3-sigma shares for
+    the sample-moment ellipses and, with ``fits``, for the fitted ones."""
+    pairs = component_pairs(trimmed.components.shape[1], 10, cfg.pca_pairs_max, cfg.far_step)
+    gauss = None if fits is None else (fits.centers_, fits.sigmas_)
+    panels = {k: ellipses.ellipse_panels(trimmed.components, v, max_points=cfg.scatter_points,
+                                         share_points=cfg.share_points, fits=gauss, seed=cfg.seed)
               for k, v in pairs.items()}
     every = panels["near"] + panels["far"]
     run.record("ellipse_pairs", ellipses.panel_stats(every))
     run.record("inside_2sigma", ellipses.mean_inside(every, 2))
     run.record("inside_3sigma", ellipses.mean_inside(every, 3))
+    if fits is not None:
+        run.record("fit_inside_2sigma", ellipses.mean_inside(every, 2, fitted=True))
+        run.record("fit_inside_3sigma", ellipses.mean_inside(every, 3, fitted=True))
+    run.record("ellipse_share_points", every[0].n if every else 0)
     return panels
 
 
-def by_fact(cfg: config.Profile, z: np.ndarray, density: LatentDensity,
+def by_fact(cfg: config.Profile, run: RunDir, z: np.ndarray, density: LatentDensity,
             pair=(2, 3)) -> dict[float, ellipses.EllipsePanel]:
-    """Components ``pair`` after trimming at every other fact of the profile."""
+    """Components ``pair`` after trimming at each of ``ellipse_facts`` (the blog's 1.35, 1.45,
+    1.55, 1.7, 1.8), recorded as ``ellipses_by_fact``."""
     out = {}
-    for f in cfg.trim_facts[::2]:
-        t = pca_after_trim(z, density.trim(z, f), f)
-        out[float(f)] = ellipses.ellipse_panels(t.components, [pair], seed=cfg.seed)[0]
+    for f in cfg.ellipse_facts:
+        t = pca_after_trim(z, density.trim(z, f), f, cfg.pca_max_points, cfg.seed)
+        out[float(f)] = ellipses.ellipse_panels(t.components, [pair], seed=cfg.seed,
+                                                max_points=cfg.scatter_points,
+                                                share_points=cfg.share_points)[0]
+    run.record("ellipses_by_fact", {str(f): {"survivors": int(density.trim(z, f).sum()),
+                                             **p.stats()} for f, p in out.items()})
     return out
 
 
@@ -77,4 +104,5 @@ def original_correlations(cfg: config.Profile, run: RunDir, z: np.ndarray,
     """The ``k`` most strongly correlated pairs of original axes, recorded with their rho."""
     top = top_correlated_pairs(pearson(z), k)
     run.record("top_correlated_axes", [{"i": i, "j": j, "rho": round(r, 4)} for i, j, r in top])
-    return ellipses.ellipse_panels(z, [(i, j) for i, j, _ in top], seed=cfg.seed)
+    return ellipses.ellipse_panels(z, [(i, j) for i, j, _ in top], seed=cfg.seed,
+                                   max_points=cfg.scatter_points, share_points=cfg.share_points)

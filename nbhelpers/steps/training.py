@@ -33,16 +33,22 @@ def build_vae(cfg: config.Profile, extra_dense: int | None = None, compile: bool
 
 def train(cfg: config.Profile, run: RunDir, dataset: Dataset, kind: str = "ae",
           extra_dense: int | None = None, name: str | None = None, epochs: int | None = None,
-          **kwargs) -> TrainResult:
+          images: int | None = None, keep: bool = True, **kwargs) -> TrainResult:
     """Split, stream batches, fit, save ``models/<name>.keras`` and its history.
 
     ``kind`` is "ae" or "vae"; the validation images are the last ``val_fraction`` of a seeded
-    permutation (``dataset.split``), the same for every model of a run.
+    permutation (``dataset.split``), the same for every model of a run. ``images``: train on the
+    first that many training images only (and a validation set in proportion), for the small
+    models of notebooks 07 and 08. ``keep=False``: the model is not saved (only its history), and
+    its best-epoch checkpoint is removed, for sweeps whose numbers are recorded instead.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, found {kind!r}")
     name = name or kind
     train_idx, val_idx = split(cfg, dataset)
+    if images is not None:
+        n_val = max(1, round(images * cfg.val_fraction / (1 - cfg.val_fraction)))
+        train_idx, val_idx = train_idx[:images], val_idx[:n_val]
     train_b = ImageBatches(dataset.images, train_idx, cfg.batch_size, shuffle=True, seed=cfg.seed)
     val_b = ImageBatches(dataset.images, val_idx, cfg.batch_size)
 
@@ -52,7 +58,10 @@ def train(cfg: config.Profile, run: RunDir, dataset: Dataset, kind: str = "ae",
     result = fit(model_fn, train_b, val_b, epochs or (cfg.epochs if kind == "ae" else
                                                       cfg.vae_epochs),
                  run.path / "models", name, mixed_precision=cfg.mixed_precision, **kwargs)
-    save_model(run, f"models/{name}.keras", result.model, source=dataset.source)
+    if keep:
+        save_model(run, f"models/{name}.keras", result.model, source=dataset.source)
+    else:
+        (run.path / "models" / f"{name}_best.keras").unlink(missing_ok=True)
     run.save_json(f"models/{name}_history.json",
                   {"history": result.history, "epoch_seconds": result.epoch_seconds,
                    "initial_epoch": result.initial_epoch})

@@ -1,5 +1,6 @@
-"""Notebook 03's step: t-SNE maps of the z-points, linear plane projections with zooms, and voids
-measured against a Gaussian reference sent through the same path."""
+"""Notebook 03's step: t-SNE maps of the z-points at the blog's settings per run, the PCA variance
+of raw z, linear plane projections with zoom ladders scaled to the data, voids measured against a
+Gaussian reference sent through the same path, and the intrinsic dimension of the cloud."""
 
 from __future__ import annotations
 
@@ -8,12 +9,30 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import config
+from ..latent.dimension import IntrinsicDimension, intrinsic_dimension
 from ..latent.pca import LatentPCA
 from ..latent.planes import ZoomPanel, plane, zoom_panels
+from ..latent.scale import axis_spread, widths
 from ..latent.subsets import subset
-from ..latent.tsne import TSNEResult, tsne_series
+from ..latent.tsne import TSNEJob, TSNEResult, tsne_series
 from ..latent.voids import VoidShare, gaussian_reference, void_share
 from ..store import RunDir
+
+MAP_INDEX, MAP_EMBEDDING = "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"
+MAP_MAX_POINTS = 20_000  # the raw-z map kept for notebook 06 (openTSNE's transform)
+
+
+def tsne_jobs(cfg: config.Profile) -> list[TSNEJob]:
+    """The profile's runs: raw z at each size (the first at the blog's first-run settings, the
+    rest at the standard ones), then the PCA runs, each (size, components) pair at the standard
+    settings."""
+    std = dict(perplexity=cfg.perplexity, early_exaggeration=cfg.early_exaggeration,
+               n_iter=cfg.tsne_iter)
+    first = dict(std, perplexity=cfg.tsne_first_perplexity,
+                 early_exaggeration=cfg.tsne_first_exaggeration)
+    raw = [TSNEJob(n, None, **(first if i == 0 else std)) for i, n in enumerate(cfg.tsne_sizes)]
+    return raw + [TSNEJob(n, k, **std)
+                  for n, k in zip(cfg.tsne_pca_sizes, cfg.tsne_pca_components, strict=True)]
 
 
 @dataclass
@@ -27,15 +46,14 @@ class Maps:
 
 
 def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = True) -> Maps:
-    """t-SNE of raw z at the profile's sizes, then of its leading PCA components; the same for a
-    Gaussian sample with z's mean and covariance (same n, same PCA, same settings). Each run's
-    size, input, settings, time, KL and void shares are recorded as ``tsne_runs``."""
-    settings = dict(perplexity=cfg.perplexity, early_exaggeration=cfg.early_exaggeration,
-                    n_iter=cfg.tsne_iter, seed=cfg.seed)
-    n_pca = min(cfg.tsne_pca_n, len(z))
-    pca = LatentPCA().fit(z[subset(len(z), n_pca, cfg.seed)]) if cfg.tsne_pca_components else None
-    common = dict(sizes=cfg.tsne_sizes, pca_components=cfg.tsne_pca_components, n_pca=n_pca,
-                  progress=progress, pca=pca, **settings)
+    """t-SNE of every job of ``tsne_jobs``; the same for a Gaussian sample with z's mean and
+    covariance (same n, same PCA, same settings). Each run's size, input, settings, time, KL and
+    void shares are recorded as ``tsne_runs``; the largest raw-z map of at most 20,000 points is
+    saved (rows and 2-D coordinates) for notebook 06, which places new points on it."""
+    jobs = tsne_jobs(cfg)
+    pca_n = [min(j.n, len(z)) for j in jobs if j.pca_components]
+    pca = LatentPCA().fit(z[subset(len(z), max(pca_n), cfg.seed)]) if pca_n else None
+    common = dict(jobs=jobs, progress=progress, pca=pca, seed=cfg.seed)
     runs = tsne_series(z, desc="t-SNE of z", **common)
     sample = gaussian_reference(z, cfg.seed + 1)
     reference = tsne_series(sample, desc="t-SNE of the Gaussian reference", **common)
@@ -43,34 +61,97 @@ def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = 
              for r, g in zip(runs, reference, strict=True)]
     run.record("tsne_runs", [{**r.record(), "void": v.record(), "reference_kl": round(g.kl, 4)}
                              for r, g, v in zip(runs, reference, voids, strict=True)])
+    raw = [r for r in runs if r.input == "raw z" and r.n <= MAP_MAX_POINTS]
+    if raw:
+        kept = max(raw, key=lambda r: r.n)
+        run.save_array(MAP_INDEX, np.asarray(kept.index, dtype=np.int64))
+        run.save_array(MAP_EMBEDDING, kept.embedding.astype(np.float32))
+        run.record("tsne_map", {"n": kept.n, "perplexity": kept.settings["perplexity"]})
     return Maps(runs, reference, voids, sample)
+
+
+def raw_pca(run: RunDir, z: np.ndarray, first: int = 12) -> LatentPCA:
+    """PCA of all raw z-points (the blog: one dominant component, flat after about 10); records
+    the explained-variance ratios of the first ``first`` components."""
+    pca = LatentPCA().fit(z)
+    run.record("raw_pca_variance", [round(float(v), 5) for v in pca.explained_variance_ratio_[:first]])
+    return pca
 
 
 @dataclass
 class Planes:
-    """PCA coordinates of all z-points, the zoom panels of two planes, and their voids."""
+    """PCA coordinates of all z-points, the zoom ladders of the PCA planes and of the plane of the
+    two broadest original axes, the spread the ladders were scaled to, and the voids."""
 
     components: np.ndarray  # (N, d) PCA coordinates
-    pca: list[ZoomPanel]
+    pca: dict[tuple[int, int], list[ZoomPanel]]
     original: list[ZoomPanel]
     broad_axes: tuple[int, int]
+    spread: float  # median axis FWHM of z (latent.scale.axis_spread)
     voids: dict[str, VoidShare] = field(default_factory=dict)
 
 
-def planes(cfg: config.Profile, run: RunDir, z: np.ndarray,
+def _ladder(cfg: config.Profile, spread: float) -> tuple:
+    """The blog's zoom ladder in data units: the whole plane, then squares whose sides are the
+    profile's fractions of the spread (half widths for ``zoom_panels``)."""
+    return (None, *(s / 2 for s in widths(cfg.zoom_fractions, spread)))
+
+
+def planes(cfg: config.Profile, run: RunDir, z: np.ndarray, pca: LatentPCA,
            reference: np.ndarray | None = None) -> Planes:
-    """The plane of PCA axes 0 and 1 (whole, then squares of side 5, 1, 0.5 around the centre),
-    and the plane of the two broadest original axes around their mean (whole, side 5). The void
-    share of each whole plane against the Gaussian reference projected the same way is recorded as
-    ``plane_voids``. ``reference``: the Gaussian sample ``tsne_maps`` drew (drawn again if None)."""
-    pca = LatentPCA().fit(z)
+    """The profile's PCA planes (the blog's (0, 1), (0, 17), (7, 34)) with the zoom ladder around
+    the centre, and the plane of the two broadest original axes around their mean (whole, and the
+    first square). Recorded: ``zoom_ladder`` (the spread, each panel's side in data units and
+    point count) and ``plane_voids`` (each whole plane's void share against the Gaussian
+    reference projected the same way). ``reference``: the Gaussian sample of ``tsne_maps``."""
     components = pca.transform(z)
+    spread = axis_spread(z)
+    ladder = _ladder(cfg, spread)
+    d = components.shape[1]
+    pairs = [(i, j) for i, j in zip(cfg.zoom_planes[::2], cfg.zoom_planes[1::2], strict=True)
+             if i < d and j < d]
     broad = np.asarray(z).std(axis=0).argsort()[::-1][:2]
     b0, b1 = int(broad[0]), int(broad[1])
     center = tuple(np.asarray(z).mean(axis=0)[[b0, b1]])
+    pca_panels = {(i, j): zoom_panels(components, i, j, ladder) for i, j in pairs}
+    original = zoom_panels(z, b0, b1, half_widths=ladder[:2], center=center)
     ref = gaussian_reference(z, cfg.seed + 1) if reference is None else reference
-    voids = {"PCA 0,1": void_share(components[:, :2], pca.transform(ref, 2)),
-             f"z {b0},{b1}": void_share(plane(z, b0, b1), plane(ref, b0, b1))}
+    ref_components = pca.transform(ref)
+    voids = {f"PCA {i},{j}": void_share(components[:, [i, j]], ref_components[:, [i, j]])
+             for i, j in pairs}
+    voids[f"z {b0},{b1}"] = void_share(plane(z, b0, b1), plane(ref, b0, b1))
     run.record("plane_voids", {k: v.record() for k, v in voids.items()})
-    return Planes(components, zoom_panels(components, 0, 1),
-                  zoom_panels(z, b0, b1, half_widths=(None, 2.5), center=center), (b0, b1), voids)
+    panels_by_name = {**{f"PCA {i},{j}": p for (i, j), p in pca_panels.items()},
+                      f"z {b0},{b1}": original}
+    run.record("zoom_ladder", {
+        "spread_fwhm": round(spread, 4), "side_fractions": list(cfg.zoom_fractions),
+        "planes": {name: [{"side": None if p.half_width is None else round(2 * p.half_width, 4),
+                           "points": p.count} for p in panels]
+                   for name, panels in panels_by_name.items()}})
+    return Planes(components, pca_panels, original, (b0, b1), spread, voids)
+
+
+@dataclass
+class FilamentDimension:
+    """Intrinsic dimension of the z-points and of the Gaussian reference, against the truth."""
+
+    z: IntrinsicDimension
+    reference: IntrinsicDimension
+    truth: int | None  # the number of factors that drew the faces (synthetic data), else None
+
+
+def filament_dimension(cfg: config.Profile, run: RunDir, z: np.ndarray, reference: np.ndarray,
+                       truth: int | None = None) -> FilamentDimension:
+    """The blog's open question "are the filaments one-dimensional?" as numbers: global and local
+    intrinsic dimension of z and of its Gaussian reference (same covariance), and, where the data
+    has known factors, the truth and the ratio estimate / truth. Recorded as
+    ``intrinsic_dimension``."""
+    opts = dict(n_points=cfg.id_points, k=cfg.id_k, n_local=cfg.id_neighbourhoods, seed=cfg.seed)
+    out = FilamentDimension(intrinsic_dimension(z, **opts),
+                            intrinsic_dimension(reference, **opts), truth)
+    rec = {"z": out.z.record(), "gaussian_reference": out.reference.record(), "truth": truth}
+    if truth:
+        rec["ratio_to_truth"] = {k: round(getattr(out.z, k) / truth, 3)
+                                 for k in ("twonn", "mle", "local_dense", "local_random")}
+    run.record("intrinsic_dimension", rec)
+    return out

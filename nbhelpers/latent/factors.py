@@ -1,0 +1,131 @@
+"""How the known factors of the data sit in a latent space: linear probes, DCI and MIG.
+
+``FactorProbe().fit(z, factors)`` with z (N, D) and the factors that drew each image (N, K):
+
+- ``r2_`` (K,): a ridge regression per factor from standardised z, R^2 on held-out rows
+  (``test_size``): how well each factor can be read linearly from z. For z_k = s f_k + noise with
+  unit-variance f_k, the expected R^2 is s^2 / (s^2 + noise^2).
+- ``importances_`` (D, K): |coefficient| of each standardised z axis in each factor's ridge
+  regression (scikit-learn's ``Ridge``): the matrix Eastwood and Williams (2018, "A Framework for
+  the Quantitative Evaluation of Disentangled Representations") build DCI from.
+- ``dci_``: disentanglement (each code axis explains one factor: 1 - entropy of its row of
+  importances in base K, weighted by the row's share of all importance), completeness (each
+  factor is explained by one axis: 1 - entropy of its column in base D, averaged), and
+  informativeness (the mean held-out R^2).
+- ``mig_``: the Mutual Information Gap (Chen et al. 2018) as computed in disentanglement_lib:
+  z axes and continuous factors discretised into ``n_bins`` equal-width bins (20), the mutual
+  information of every (axis, factor) pair, and per factor the gap between its two most
+  informative axes divided by the factor's entropy, averaged over factors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import Ridge
+from sklearn.metrics import mutual_info_score
+from sklearn.utils.validation import check_is_fitted
+
+from .subsets import subset
+
+
+def discretise(x: np.ndarray, n_bins: int = 20) -> np.ndarray:
+    """Each column of ``x`` into ``n_bins`` equal-width bins (columns with at most ``n_bins``
+    distinct values, like a 0/1 factor, keep their values as codes)."""
+    x = np.asarray(x)
+    out = np.empty(x.shape, np.int64)
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        values = np.unique(col)
+        if len(values) <= n_bins:
+            out[:, j] = np.searchsorted(values, col)
+        else:
+            out[:, j] = np.digitize(col, np.histogram(col, n_bins)[1][:-1])
+    return out
+
+
+def _entropy_rows(p: np.ndarray, base: int) -> np.ndarray:
+    """1 - entropy (in ``base``) of each row of non-negative weights."""
+    p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=1) / np.log(base)
+    return 1.0 - h
+
+
+def dci(importances: np.ndarray, r2: np.ndarray) -> dict[str, float]:
+    """Disentanglement, completeness and informativeness from an importance matrix (D, K)."""
+    r = np.abs(np.asarray(importances, dtype=np.float64))
+    d, k = r.shape
+    weights = r.sum(axis=1) / max(r.sum(), 1e-12)
+    dis = float((weights * _entropy_rows(r, k)).sum()) if k > 1 else 1.0
+    com = float(_entropy_rows(r.T, d).mean()) if d > 1 else 1.0
+    return {"disentanglement": dis, "completeness": com,
+            "informativeness": float(np.mean(r2))}
+
+
+def mig(z: np.ndarray, factors: np.ndarray, n_bins: int = 20) -> tuple[float, np.ndarray]:
+    """(MIG, mutual information matrix (D, K)) of discretised z against discretised factors."""
+    zc, fc = discretise(z, n_bins), discretise(factors, n_bins)
+    mi = np.array([[mutual_info_score(fc[:, k], zc[:, j]) for k in range(fc.shape[1])]
+                   for j in range(zc.shape[1])])
+    entropy = np.array([mutual_info_score(fc[:, k], fc[:, k]) for k in range(fc.shape[1])])
+    top = np.sort(mi, axis=0)[::-1]
+    second = top[1] if len(top) > 1 else np.zeros(mi.shape[1])
+    keep = entropy > 0
+    gaps = (top[0] - second)[keep] / entropy[keep]
+    return float(gaps.mean()) if keep.any() else float("nan"), mi
+
+
+class FactorProbe(BaseEstimator):
+    """Linear probes, DCI and MIG of z-points against known factors (module docstring)."""
+
+    def __init__(self, alpha: float = 1.0, test_size: float = 0.25, n_bins: int = 20,
+                 seed: int = 0, max_points: int | None = 10_000):
+        self.alpha = alpha
+        self.test_size = test_size
+        self.n_bins = n_bins
+        self.seed = seed
+        self.max_points = max_points  # MIG on a random subset of this many rows (None: all)
+
+    def fit(self, z: np.ndarray, factors: np.ndarray, names=None) -> FactorProbe:
+        z = np.asarray(z, dtype=np.float64)
+        f = np.asarray(factors, dtype=np.float64)
+        f = f[:, None] if f.ndim == 1 else f
+        if z.ndim != 2 or len(z) != len(f) or len(z) < 20:
+            raise ValueError(f"expected z (N >= 20, D) and factors (N, K) with the same N, found "
+                             f"{z.shape} and {f.shape}")
+        if not 0 < self.test_size < 1:
+            raise ValueError(f"test_size must lie in (0, 1), found {self.test_size}")
+        order = np.random.default_rng(self.seed).permutation(len(z))
+        n_test = max(1, int(round(self.test_size * len(z))))
+        test, train = order[:n_test], order[n_test:]
+        mean, std = z[train].mean(axis=0), z[train].std(axis=0)
+        zs = (z - mean) / np.where(std > 0, std, 1.0)
+        self.names_ = list(names) if names is not None else [f"factor {k}" for k in range(f.shape[1])]
+        self.r2_ = np.empty(f.shape[1])
+        self.importances_ = np.empty((z.shape[1], f.shape[1]))
+        for k in range(f.shape[1]):
+            model = Ridge(alpha=self.alpha).fit(zs[train], f[train, k])
+            pred = model.predict(zs[test])
+            resid = ((f[test, k] - pred) ** 2).sum()
+            total = max(((f[test, k] - f[test, k].mean()) ** 2).sum(), 1e-12)
+            self.r2_[k] = 1.0 - resid / total
+            self.importances_[:, k] = np.abs(model.coef_)
+        self.dci_ = dci(self.importances_, np.clip(self.r2_, 0, 1))
+        rows = subset(len(z), self.max_points, self.seed)
+        self.mig_, self.mutual_information_ = mig(z[rows], f[rows], self.n_bins)
+        return self
+
+    def table(self) -> dict[str, dict]:
+        """{factor: {r2, best_axis, best_axis_share}}: the held-out R^2 and the z axis carrying
+        the largest share of the factor's importance."""
+        check_is_fitted(self, "r2_")
+        share = self.importances_ / np.maximum(self.importances_.sum(axis=0), 1e-12)
+        return {name: {"r2": round(float(self.r2_[k]), 4), "best_axis": int(share[:, k].argmax()),
+                       "best_axis_share": round(float(share[:, k].max()), 4)}
+                for k, name in enumerate(self.names_)}
+
+    def summary(self) -> dict:
+        check_is_fitted(self, "r2_")
+        return {"r2_mean": round(float(self.r2_.mean()), 4),
+                **{k: round(v, 4) for k, v in self.dci_.items()}, "mig": round(self.mig_, 4)}

@@ -1,0 +1,114 @@
+"""Notebook 08's step: the VAE's latent space (its means mu), and a sweep of the KL weight.
+
+The analysis of notebooks 02-04 applied to ``latent/z_vae.npy``: per-axis densities, the radius
+peak against sqrt(z_dim) (for z ~ N(0, I) the radius follows a chi distribution whose mode is
+sqrt(z_dim - 1)), voids of a t-SNE map and of the PCA plane against a Gaussian reference, and
+the ellipse shares of PCA pairs. Then VAEs trained the same way at several KL weights (weight 0
+is an AE trained like them): per weight the radius peak, the void share, the reconstruction loss
+and the realism of faces decoded from z ~ N(0, I): does a VAE with a tiny KL weight behave like
+an AE?
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import config
+from ..data import Dataset
+from ..latent import ellipses
+from ..latent.density import LatentDensity
+from ..latent.pca import LatentPCA, component_pairs
+from ..latent.sampling import standard_normal
+from ..latent.scale import axis_spread, widths
+from ..latent.tsne import TSNEJob, tsne_series
+from ..latent.voids import VoidShare, gaussian_reference, void_share
+from ..models import decode
+from ..models.predict import encode_batches
+from ..store import RunDir
+from .dataset import split
+from .generation import RealismScorer
+from .training import summary, train
+
+
+@dataclass
+class VAESpace:
+    density: LatentDensity
+    tsne: list  # [z map, Gaussian reference map]
+    voids: dict[str, VoidShare]
+    panels: list[ellipses.EllipsePanel]
+
+
+def _plane_void(z: np.ndarray, seed: int) -> VoidShare:
+    """Void share of the PCA (0, 1) plane of ``z`` against a Gaussian with its covariance."""
+    pca = LatentPCA().fit(z)
+    ref = gaussian_reference(z, seed)
+    return void_share(pca.transform(z, 2), pca.transform(ref, 2))
+
+
+def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = True) -> VAESpace:
+    """Notebooks 02-04's measurements on the VAE's z; recorded under ``vae_*`` names."""
+    z = np.asarray(z)
+    spread = axis_spread(z)
+    density = LatentDensity(bin_width=cfg.bin_fraction * spread,
+                            radius_widths=widths(cfg.radius_bin_fractions, spread)).fit(z)
+    run.record("vae_density", {
+        "spread_fwhm": round(spread, 4), "fit_r2_median": round(float(np.median(density.fit_r2_)), 4),
+        "sigma_median": round(density.sigma_median_, 4),
+        "off_center_count": int(len(density.off_center_axes_)),
+        "radius_peak": round(float(density.radius_peak_), 4),
+        "radius_expected": round(density.radius_expected_, 4),
+        "chi_mode": round(float(np.sqrt(density.z_dim_ - 1)), 4),
+        "radius_range": {k: round(v, 4) for k, v in density.radius_range_.items()}})
+    n = min(cfg.vae_tsne_points, len(z))
+    job = [TSNEJob(n, None, cfg.perplexity, cfg.early_exaggeration, cfg.tsne_iter)]
+    maps = [tsne_series(x, job, progress=progress, desc=desc, seed=cfg.seed)[0]
+            for x, desc in ((z, "t-SNE of the VAE's z"),
+                            (gaussian_reference(z, cfg.seed + 1), "t-SNE of its reference"))]
+    voids = {"t-SNE": void_share(maps[0].embedding, maps[1].embedding, normalise=True),
+             "PCA 0,1": _plane_void(z, cfg.seed + 1)}
+    run.record("vae_voids", {k: v.record() for k, v in voids.items()})
+    comps = LatentPCA().fit(z).transform(z)
+    pairs = component_pairs(comps.shape[1], 10, 10)["near"]
+    panels = ellipses.ellipse_panels(comps, pairs, max_points=cfg.scatter_points,
+                                     share_points=cfg.share_points, seed=cfg.seed)
+    run.record("vae_inside_2sigma", ellipses.mean_inside(panels, 2))
+    run.record("vae_inside_3sigma", ellipses.mean_inside(panels, 3))
+    return VAESpace(density, maps, voids, panels)
+
+
+def kl_sweep(cfg: config.Profile, run: RunDir, ds: Dataset, progress: bool = True) -> dict:
+    """A VAE (with the extra Dense layer) per weight of ``kl_weights``, each trained on
+    ``sweep_images`` images for ``sweep_epochs`` epochs; per weight: radius peak of the training
+    images' mu, the PCA-plane void share, the validation reconstruction loss, and precision,
+    recall, density and coverage of ``n_generate`` faces from z ~ N(0, I). Recorded as
+    ``kl_sweep``; returns {weight: row} with a few faces per weight under "faces"."""
+    judge = RealismScorer(cfg, ds, *split(cfg, ds))
+    z_normal = standard_normal(cfg.n_generate, cfg.z_dim, cfg.seed + 1)
+    train_idx = split(cfg, ds)[0][:cfg.sweep_images]
+    rows, faces = {}, {}
+    for w in cfg.kl_weights:
+        wcfg = dataclasses.replace(cfg, kl_weight=float(w))
+        result = train(wcfg, run, ds, "vae", extra_dense=cfg.z_dim, name=f"vae_kl_{w:g}",
+                       epochs=cfg.sweep_epochs, images=cfg.sweep_images, keep=False)
+        mu = np.concatenate([b[0] for b in encode_batches(result.model.encoder,
+                                                          ds.take(np.sort(train_idx)), 256,
+                                                          False)])
+        density = LatentDensity(bin_width=cfg.bin_fraction * axis_spread(mu),
+                                radius_widths=widths(cfg.radius_bin_fractions, axis_spread(mu))
+                                ).fit(mu)
+        s = summary(result)
+        generated = decode(result.model.decoder, z_normal)
+        rows[f"{w:g}"] = {
+            "radius_peak": round(float(density.radius_peak_), 4),
+            "radius_mean": round(density.radius_mean_, 4),
+            "void_ratio": round(_plane_void(mu, cfg.seed + 1).ratio, 4),
+            "val_reconstruction": round(float(s.get("val_reconstruction_last_epoch", np.nan)), 5),
+            "val_kl_weighted": round(float(s.get("val_kl_last_epoch", np.nan)), 5),
+            **judge.score(generated)}
+        faces[f"{w:g}"] = generated[:8]
+    run.record("kl_sweep", {"images": cfg.sweep_images, "epochs": cfg.sweep_epochs,
+                            "rows": rows})
+    return {"rows": rows, "faces": faces}

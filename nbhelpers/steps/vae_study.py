@@ -1,0 +1,76 @@
+"""Notebook 05's measurements beside the training: what the extra Dense layer costs and saves.
+
+- faces decoded from z ~ N(0, I) for each trained variant, scored like notebook 06's samplers
+  (the blog: the extra layer "does not lead to a visible reduction of the quality");
+- the bytes of each variant's weights and optimizer state, and the GPU allocator's peak where a
+  GPU is present (the blog's reason for the layer: VRAM);
+- seconds per epoch of the extra-Dense VAE at several batch sizes (the blog: 256 was no faster
+  than 128 on its GPU), timed on one epoch over a subset and scaled to the training set.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .. import config, resources
+from ..data import Dataset
+from ..latent.sampling import standard_normal
+from ..models import decode
+from ..models.batches import ImageBatches
+from ..models.fit import TrainResult, state_bytes
+from ..store import RunDir
+from .dataset import split
+from .generation import Realism, RealismScorer
+from .training import build_vae
+
+
+def faces_from_normal(cfg: config.Profile, run: RunDir, ds: Dataset,
+                      variants: dict[str, TrainResult]) -> Realism:
+    """``n_generate`` faces from z ~ N(0, I) per variant, scored against the held-out faces;
+    recorded as ``normal_faces_realism``; a few faces per variant kept for the figure."""
+    judge = RealismScorer(cfg, ds, *split(cfg, ds))
+    out = Realism({})
+    z = standard_normal(cfg.n_generate, cfg.z_dim, cfg.seed + 1)
+    for name, result in variants.items():
+        faces = decode(result.model.decoder, z)
+        out.table[name] = judge.score(faces)
+        out.previews[name] = faces[:12]
+    run.record("normal_faces_realism", out.table)
+    return out
+
+
+def memory(run: RunDir, variants: dict[str, TrainResult]) -> dict[str, dict]:
+    """Bytes of weights and optimizer state per variant, and the GPU allocator's peak so far in
+    this process where a GPU is present (None on CPU); recorded as ``variant_memory``."""
+    snap = resources.snapshot()
+    peak = max((g.alloc_peak or 0 for g in snap.gpus), default=None) if snap.gpus else None
+    table = {name: {**state_bytes(r.model), "encoder_weights": state_bytes(r.model.encoder)["weights"]}
+             for name, r in variants.items()}
+    run.record("variant_memory", table)
+    run.record("gpu_allocator_peak", peak if peak else
+               f"not measured: {snap.gpu_status or 'no GPU in this process'}")
+    return table
+
+
+def epoch_seconds(cfg: config.Profile, run: RunDir, ds: Dataset, progress: bool = True) -> dict:
+    """Seconds per epoch of a fresh extra-Dense VAE at each of ``timing_batch_sizes``: two epochs
+    over ``timing_images`` training images, the second timed (the first pays for compilation),
+    scaled to the run's training set; recorded as ``epoch_seconds_by_batch``."""
+    from tqdm.auto import tqdm
+
+    train_idx, _ = split(cfg, ds)
+    idx = train_idx[:cfg.timing_images]
+    out = {}
+    for bs in tqdm(cfg.timing_batch_sizes, desc="timing batch sizes", disable=not progress):
+        model = build_vae(cfg, extra_dense=cfg.z_dim)
+        batches = ImageBatches(ds.images, idx, int(bs), shuffle=True, seed=cfg.seed)
+        model.fit(batches, epochs=1, verbose=0)
+        t0 = time.perf_counter()
+        model.fit(batches, epochs=1, verbose=0)
+        seconds = time.perf_counter() - t0
+        out[str(bs)] = {"images_per_second": round(len(idx) / seconds, 1),
+                        "seconds_per_epoch": round(seconds * len(train_idx) / len(idx), 2)}
+        del model
+        resources.release_memory()
+    run.record("epoch_seconds_by_batch", out)
+    return out

@@ -1,0 +1,71 @@
+"""Linear probes, DCI and MIG on planted latent spaces whose answers are known."""
+
+import numpy as np
+import pytest
+
+from nbhelpers.latent.factors import FactorProbe, dci, discretise, mig
+
+
+def _factors(n=6_000, k=6, seed=0):
+    return np.random.default_rng(seed).standard_normal((n, k))
+
+
+@pytest.mark.parametrize("s, noise", [(1.0, 0.5), (1.0, 1.0), (2.0, 1.0)])
+def test_probe_r2_is_the_known_signal_share(s, noise):
+    f = _factors()
+    z = s * f + noise * np.random.default_rng(1).standard_normal(f.shape)
+    probe = FactorProbe().fit(z, f)
+    assert probe.r2_ == pytest.approx(np.full(6, s**2 / (s**2 + noise**2)), abs=0.05)
+
+
+def test_dci_disentanglement_is_high_axis_aligned_and_drops_after_a_rotation():
+    f = _factors()
+    rng = np.random.default_rng(2)
+    aligned = f * rng.uniform(0.5, 2.0, 6) + 0.1 * rng.standard_normal(f.shape)
+    rotation, _ = np.linalg.qr(rng.standard_normal((6, 6)))
+    a = FactorProbe().fit(aligned, f).dci_
+    r = FactorProbe().fit(aligned @ rotation, f).dci_
+    assert a["disentanglement"] > 0.8 and a["completeness"] > 0.8
+    assert r["disentanglement"] <= a["disentanglement"] - 0.3
+    assert a["informativeness"] > 0.95 and r["informativeness"] > 0.95  # rotation loses nothing
+
+
+def test_mig_is_high_for_one_factor_per_axis_and_low_for_mixed_axes():
+    f = _factors()
+    rng = np.random.default_rng(3)
+    one_each = FactorProbe().fit(f + 0.05 * rng.standard_normal(f.shape), f)
+    assert one_each.mig_ > 0.5
+    mixed = FactorProbe().fit(f @ np.linalg.qr(rng.standard_normal((6, 6)))[0], f)
+    assert mixed.mig_ < 0.25
+
+
+def test_dci_of_hand_made_importance_matrices():
+    assert dci(np.eye(4), np.ones(4)) == pytest.approx(
+        {"disentanglement": 1.0, "completeness": 1.0, "informativeness": 1.0})
+    flat = dci(np.ones((4, 4)), np.full(4, 0.5))
+    assert flat["disentanglement"] == pytest.approx(0.0, abs=1e-12)
+    assert flat["completeness"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_binary_factors_keep_their_codes_and_continuous_ones_get_20_bins():
+    x = np.c_[np.r_[np.zeros(50), np.ones(50)], np.linspace(0, 1, 100)]
+    codes = discretise(x)
+    assert set(codes[:, 0]) == {0, 1} and len(set(codes[:, 1])) == 20
+    score, mi = mig(x[:, 1:], x[:, 1:])
+    assert score == pytest.approx(1.0) and mi.shape == (1, 1)
+
+
+def test_table_names_the_axis_carrying_each_factor():
+    f = _factors(k=3)
+    noise = 0.05 * np.random.default_rng(4).standard_normal((len(f), 4))
+    z = np.c_[np.zeros(len(f)), f[:, 2], f[:, 0], f[:, 1]] + noise
+    probe = FactorProbe().fit(z, f, ["size", "hue", "tilt"])
+    table = probe.table()
+    assert [table[n]["best_axis"] for n in ("size", "hue", "tilt")] == [2, 3, 1]
+    assert set(probe.summary()) == {"r2_mean", "disentanglement", "completeness",
+                                    "informativeness", "mig"}
+
+
+def test_mismatched_rows_are_refused():
+    with pytest.raises(ValueError, match="same N"):
+        FactorProbe().fit(np.zeros((100, 3)), np.zeros((90, 2)))
