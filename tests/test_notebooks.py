@@ -95,7 +95,7 @@ def test_03_records_tsne_runs_planes_and_the_filament_dimension(smoke_run, resul
     r = results["03_tsne_filaments"]
     cfg = config.load("smoke")
     expected = [(n, "raw z", 10.0 if i == 0 else 30.0) for i, n in enumerate(cfg.tsne_sizes)] + [
-        (n, f"PCA {k}", 30.0) for n, k in zip(cfg.tsne_pca_sizes, cfg.tsne_pca_components)]
+        (n, f"PCA {k}", 30.0) for n, k in zip(cfg.tsne_pca_sizes, cfg.tsne_pca_components, strict=True)]
     assert [(x["n"], x["input"], x["perplexity"]) for x in r["tsne_runs"]] == expected
     assert all(x["kl"] > 0 and x["seconds"] > 0 for x in r["tsne_runs"])
     assert len(r["raw_pca_variance"]) == 12 and r["raw_pca_variance"] == sorted(
