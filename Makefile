@@ -8,7 +8,7 @@ PROFILE ?= default
 DATA    ?=
 RUN_DIR ?=
 
-.PHONY: run test test-fast test-torch lint clean venv
+.PHONY: run test test-fast test-torch test-browser lint clean venv
 
 venv: $(STAMP)
 
@@ -36,6 +36,24 @@ test: $(STAMP)
 test-torch: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[torch]"
 	@$(BIN)/python -m pytest tests/test_backends.py $(PYTEST_ARGS)
+
+# The notebooks as a user meets them: JupyterLab in headless Chromium driven by Playwright
+# (tests/browser). Debian's chromium package is the browser (Playwright's own download cannot be
+# reached); it is installed with apt-get where this runs as root or with password-less sudo.
+# Whatever cannot be had stops the target with a message naming it: it never passes without
+# having driven the browser.
+test-browser: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "make test-browser: Debian's chromium package is not installed and apt-get needs root (run: sudo apt-get install chromium)" >&2; exit 1; fi; \
+	  echo "installing Debian's chromium package (apt-get) ..."; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	    || { echo "make test-browser: apt-get could not install Debian's chromium package" >&2; exit 1; }; }
+	@command -v chromium >/dev/null 2>&1 || { echo "make test-browser: no chromium on PATH after installing it" >&2; exit 1; }
+	@$(BIN)/python -m pip install --quiet -e ".[browser]" \
+	  || { echo "make test-browser: could not install the browser extra (jupyterlab, playwright) from the package index" >&2; exit 1; }
+	@NBHELPERS_BROWSER_TESTS=1 CHROMIUM="$$(command -v chromium)" $(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test-browser: pytest collected no browser test" >&2; exit 1; fi; exit $$rc
 
 # The unit tests alone: no notebook executed, no model trained (tests marked slow are skipped).
 test-fast: $(STAMP)

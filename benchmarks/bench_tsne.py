@@ -9,6 +9,13 @@ scored by ``latent.tsne.embedding_kl`` (exact-neighbour P, exact Q normalisation
     .venv/bin/python benchmarks/bench_tsne.py --n 20000 --big 165000
     .venv/bin/python benchmarks/bench_tsne.py --n 20000 --big 0 --variants --out tsne_variants
     .venv/bin/python benchmarks/bench_tsne.py --n 80000 --big 0 --out tsne_80k
+    .venv/bin/python benchmarks/bench_tsne.py --n 80000 --big 165000 \
+        --z runs/celeba_size/latent/z_ae.npy --out tsne_celeba_size_z
+
+``--z``: the points are the rows of a z file instead (a run's ``latent/z_ae.npy``; the issue's
+CelebA-sized synthetic run: ``python -m nbhelpers run --profile celeba --set data_source=synthetic
+--set n_images=162770 --set epochs=1 --only 01 --run-dir runs/celeba_size``); the 80,000 and
+165,000 points are drawn from its rows by the same seeded subset as the notebooks.
 
 The points: a mixture of 40 elongated Gaussian clusters in 256 dimensions (filament-like), so that
 the embedding has structure to find.
@@ -50,6 +57,7 @@ def main(argv=None):
     ap.add_argument("--iter", type=int, default=1000)
     ap.add_argument("--perplexity", type=float, default=30.0)
     ap.add_argument("--out", default="tsne", help="results/<out>.json")
+    ap.add_argument("--z", default=None, help="a z file (.npy) to draw the points from")
     ap.add_argument("--variants", action="store_true",
                     help="also time openTSNE settings that trade accuracy for speed, each scored "
                          "with the same exact KL")
@@ -57,12 +65,12 @@ def main(argv=None):
     from nbhelpers.latent.tsne import embedding_kl, tsne
 
     load_before = round(os.getloadavg()[0], 2)
-    z = points(max(args.n, args.big))
+    z = np.load(args.z, mmap_mode="r") if args.z else points(max(args.n, args.big))
     kw = dict(n_iter=args.iter, perplexity=args.perplexity, seed=0)
     ours = tsne(z, args.n, method="opentsne", **kw)
     theirs = tsne(z, args.n, method="sklearn", **kw)
     x = z[ours.index]  # the same rows for both: tsne draws them from the seed
-    result = {"n": args.n, "dim": 256, "iterations": args.iter, "perplexity": args.perplexity,
+    result = {"n": args.n, "dim": int(z.shape[1]), "points": args.z or "40 elongated clusters", "iterations": args.iter, "perplexity": args.perplexity,
               "load_1min_before": load_before,
               "opentsne_s": round(ours.seconds, 1), "sklearn_s": round(theirs.seconds, 1),
               "speedup": round(theirs.seconds / ours.seconds, 2),

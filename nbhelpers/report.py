@@ -4,6 +4,7 @@ shows each notebook's recorded values as readable tables and its figures."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -56,8 +57,14 @@ def _rows_table(rows: list[tuple[str, dict]], first: str) -> str:
     return f"<table class='inner'><tr>{head}</tr>{body}</table>"
 
 
-def _notebook_parts(path: Path) -> tuple[str, list[str]]:
-    """Title (first Markdown heading) and the PNG outputs (base64) of an executed notebook."""
+SAVED = re.compile(r'save_figure\(.*"([\w.-]+)"\)\s*$', re.M)
+
+
+def _notebook_parts(path: Path, figures: Path | None = None) -> tuple[str, list[str]]:
+    """Title (first Markdown heading) and the figures (base64 PNG) of an executed notebook, in
+    cell order: every figure a cell saved with ``run.save_figure`` (read from ``figures/``, so a
+    cell that saves two figures, or ends with a print, still shows all of them), and the PNG
+    outputs of cells that save none (the explorers' static views)."""
     nb = json.loads(path.read_text())
     title, images = path.stem, []
     for cell in nb.get("cells", []):
@@ -66,6 +73,10 @@ def _notebook_parts(path: Path) -> tuple[str, list[str]]:
             m = re.search(r"^#\s+(.+)$", src, re.M)
             if m:
                 title = m.group(1).strip()
+        saved = [figures / f"{name}.png" for name in SAVED.findall(src)] if figures else []
+        if saved:
+            images += [base64.b64encode(f.read_bytes()).decode() for f in saved if f.exists()]
+            continue
         for out in cell.get("outputs", []):
             png = out.get("data", {}).get("image/png")
             if png:
@@ -103,7 +114,7 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     timings = read_json(run_dir / "timings.json", {})
     sections = []
     for nb_path in sorted((run_dir / "notebooks").glob("*.ipynb")):
-        title, images = _notebook_parts(nb_path)
+        title, images = _notebook_parts(nb_path, run_dir / "figures")
         values = results.get(nb_path.stem, {})
         rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{value_html(v)}</td></tr>"
                        for k, v in values.items())

@@ -17,8 +17,17 @@ from .latent.planes import zoom_panels
 from .models.predict import decode
 
 
+def explorer_view(x, i: int, j: int, half_width: float):
+    """The plane explorer's two panels: the whole plane (i, j) and the square of the given half
+    width around the median of the two axes."""
+    x = np.asarray(x)
+    center = np.median(x[:, [i, j]], axis=0)
+    return zoom_panels(x, i, j, half_widths=(None, half_width), center=center)
+
+
 def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | None = None):
-    """Pick a space ("PCA" or "original"), two axes and a zoom; the scatter updates.
+    """Pick a space ("PCA" or "original"), two axes and a zoom; the scatter updates. The zoom
+    square sits at the median of the two chosen axes (original axes need not be centred on 0).
 
     ``spaces`` maps a name to an (N, d) array. Without a frontend it returns the static figure
     of the starting choice (the whole plane and squares of side 5, 1 and 0.5)."""
@@ -38,8 +47,7 @@ def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | Non
 
     def draw(*_):
         ax_i.max = ax_j.max = dims[space.value] - 1
-        panels = zoom_panels(spaces[space.value], ax_i.value, ax_j.value,
-                             half_widths=(None, zoom.value))
+        panels = explorer_view(spaces[space.value], ax_i.value, ax_j.value, zoom.value)
         with out:
             clear_output(wait=True)
             display(plots.plane_zooms(panels, space=space.value))

@@ -12,6 +12,10 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# tests/browser drives JupyterLab in Chromium: only `make test-browser` (which sets this) runs it;
+# `make test` needs nothing but Python.
+collect_ignore = [] if os.environ.get("NBHELPERS_BROWSER_TESTS") else ["browser"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _cache_dir(tmp_path_factory):

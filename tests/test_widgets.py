@@ -2,6 +2,7 @@
 starting view; the live monitor prints a line. The conftest sets NBHELPERS_STATIC=1."""
 
 import numpy as np
+import pytest
 
 from nbhelpers import widgets
 from nbhelpers.core.display import has_frontend
@@ -30,3 +31,11 @@ def test_live_monitor_without_frontend_prints_a_line_and_stops(capsys):
     mon.stop()
     assert mon.widget is None and mon.updates >= 1
     assert capsys.readouterr().out.startswith("RAM: process")
+
+
+def test_the_explorers_zoom_square_sits_on_the_points_of_off_centre_axes():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2_000, 3)) * 0.3 + np.array([-2.0, 5.0, 0.0])  # far from the origin
+    whole, square = widgets.explorer_view(x, 0, 1, 0.5)
+    assert whole.count == 2_000 and square.center == pytest.approx((-2.0, 5.0), abs=0.05)
+    assert square.count > 1_000  # a square at (0, 0) would hold none
