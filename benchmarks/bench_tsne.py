@@ -70,7 +70,8 @@ def main(argv=None):
     ours = tsne(z, args.n, method="opentsne", **kw)
     theirs = tsne(z, args.n, method="sklearn", **kw)
     x = z[ours.index]  # the same rows for both: tsne draws them from the seed
-    result = {"n": args.n, "dim": int(z.shape[1]), "points": args.z or "40 elongated clusters", "iterations": args.iter, "perplexity": args.perplexity,
+    result = {"n": args.n, "dim": int(z.shape[1]), "points": args.z or "40 elongated clusters",
+              "iterations": args.iter, "perplexity": args.perplexity,
               "load_1min_before": load_before,
               "opentsne_s": round(ours.seconds, 1), "sklearn_s": round(theirs.seconds, 1),
               "speedup": round(theirs.seconds / ours.seconds, 2),
