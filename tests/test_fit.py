@@ -166,3 +166,12 @@ def test_memory_line_logs_each_epoch():
     x = np.zeros((8, 16, 16, 3), np.float32)
     model.fit(x, x, epochs=2, verbose=0, callbacks=[cb])
     assert len(cb.lines) == 2 and cb.lines[1].startswith("epoch 2: RAM: process")
+
+
+def test_memory_line_starts_on_its_own_line_after_a_progress_bar(capsys):
+    from nbhelpers.models.fit import MemoryLine
+
+    MemoryLine(after_progress_bar=True).on_epoch_end(0)
+    MemoryLine().on_epoch_end(1)
+    out = capsys.readouterr().out
+    assert out.startswith("\nepoch 1: RAM: process") and "\nepoch 2: RAM: process" in out

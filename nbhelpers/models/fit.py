@@ -93,9 +93,13 @@ class EpochTimer(keras.callbacks.Callback):
 class MemoryLine(keras.callbacks.Callback):
     """A memory line per epoch (``resources.snapshot``); warns near the RAM limit."""
 
-    def __init__(self, warn_fraction: float = 0.9, verbose: bool = True):
+    def __init__(self, warn_fraction: float = 0.9, verbose: bool = True,
+                 after_progress_bar: bool = False):
         super().__init__()
         self.warn_fraction, self.verbose = warn_fraction, verbose
+        # Keras' progress bar (verbose=1, in Jupyter) has not ended its line when the epoch's
+        # callbacks run: start the memory line on a line of its own
+        self.after_progress_bar = after_progress_bar
         self.lines: list[str] = []
 
     def on_epoch_end(self, epoch, logs=None):
@@ -103,7 +107,7 @@ class MemoryLine(keras.callbacks.Callback):
         line = f"epoch {epoch + 1}: {snap.line()}"
         self.lines.append(line)
         if self.verbose:
-            print(line)
+            print(("\n" if self.after_progress_bar else "") + line)
         if snap.ram_fraction > self.warn_fraction:
             warnings.warn(f"RAM is {snap.ram_fraction:.0%} used ({snap.ram_available / resources.GB:.1f} "
                           f"GB available): lower batch_size or n_images before the kernel dies",
@@ -192,7 +196,7 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
            keras.callbacks.BackupAndRestore(str(backup), double_checkpoint=True),
            AtomicBestCheckpoint(out_dir / f"{name}_best.keras")]
     if memory_lines:
-        cbs.append(MemoryLine(verbose=bool(verbose)))
+        cbs.append(MemoryLine(verbose=bool(verbose), after_progress_bar=verbose == 1))
     cbs.extend(callbacks)
     x, y = train if isinstance(train, tuple) else (train, None)  # (x, y) arrays or a batch source
     model.fit(x, y, batch_size=batch_size if y is not None else None, validation_data=val,

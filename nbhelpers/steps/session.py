@@ -65,12 +65,11 @@ def record_all(values: dict) -> dict:
     return {k: store.record(k, v) for k, v in values.items()}
 
 
-def end() -> str:
+def end() -> None:
     """Print the resource line at the end of a notebook and record it as ``resources`` (RSS now
-    and at its peak, system RAM, VRAM per GPU), so each step's memory needs are in results.json."""
+    and at its peak, system RAM, VRAM per GPU), so each step's memory needs are in results.json.
+    Returns nothing, so that the notebook's last cell does not show the line a second time."""
     snap = resources.snapshot()
-    line = snap.line()
-    print(line)
+    print(snap.line())
     if store.has_active_notebook():
         store.record("resources", snap.summary())
-    return line
