@@ -428,7 +428,8 @@ def placements(p, title: str = "sampler draws placed on the t-SNE map of the rea
                    c="0.7")
         xy = p.draws[name]
         ax.scatter(xy[:, 0], xy[:, 1], s=4, lw=0, c="tab:red", alpha=0.7)
-        ax.set_title(f"{name}: {p.share_inside[name]:.0%} inside the real map's box", fontsize=9)
+        ax.set_title(f"{name}: nearest real z-point {p.nn_ratio[name]:.1f}x as far\n"
+                     f"as the reals' own nearest neighbours", fontsize=9)
         ax.set_xlabel("t-SNE 1 (no unit)")
         ax.set_ylabel("t-SNE 2 (no unit)")
     for ax in list(axs.flat)[len(names):]:

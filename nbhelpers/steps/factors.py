@@ -72,6 +72,21 @@ def _rows(z: np.ndarray, factors: np.ndarray | None, seed: int) -> dict:
     return out
 
 
+def _answer(n: dict, u: dict, carried: float) -> str:
+    """The one-sentence answer, with its numbers."""
+    verdict = ("Gaussian latent distributions do not come from Gaussian factors"
+               if carried < 0.5 else "the z-distribution follows the factors' distribution")
+    how = (f"{carried:.0%} of the factors' departure from a normal reached the PCA components"
+           if carried > 0 else "none of the factors' departure from a normal reached the PCA "
+           "components, which came out closer to normal than before")
+    return (f"With uniform instead of normal factors (median KS distance to a normal "
+            f"{u['factors']['ks_median']:.3f} against {n['factors']['ks_median']:.3f}), the AE's "
+            f"PCA components went from KS {n['PCA components']['ks_median']:.3f} to "
+            f"{u['PCA components']['ks_median']:.3f} and its z axes from "
+            f"{n['z axes']['ks_median']:.3f} to {u['z axes']['ks_median']:.3f}: {how}; "
+            f"{verdict}.")
+
+
 @dataclass
 class GaussianQuestion:
     table: dict | None  # {"normal"|"uniform": {"factors"|"z axes"|"PCA components": summary}}
@@ -108,13 +123,7 @@ def gaussian_question(cfg: config.Profile, run: RunDir, ds: Dataset, factors: Fa
     n, u = table["normal"], table["uniform"]
     carried = (u["PCA components"]["ks_median"] - n["PCA components"]["ks_median"]) / max(
         u["factors"]["ks_median"] - n["factors"]["ks_median"], 1e-9)
-    answer = (f"With uniform instead of normal factors (KS distance to a normal "
-              f"{u['factors']['ks_median']:.3f} against {n['factors']['ks_median']:.3f}), the AE's "
-              f"PCA components moved from KS {n['PCA components']['ks_median']:.3f} to "
-              f"{u['PCA components']['ks_median']:.3f} and its z axes from "
-              f"{n['z axes']['ks_median']:.3f} to {u['z axes']['ks_median']:.3f}: "
-              f"{carried:.0%} of the factors' departure from a Gaussian reached the PCA "
-              f"components.")
+    answer = _answer(n, u, float(carried))
     out = {"table": table, "carried_share": round(float(carried), 4), "answer": answer,
            "images": cfg.factor_images, "epochs": cfg.factor_epochs}
     run.record("gaussian_question", out)

@@ -115,32 +115,45 @@ class Placements:
     reference: np.ndarray  # (m, 2) the map's coordinates of the real z-points
     draws: dict[str, np.ndarray]  # sampler -> (n, 2) positions of its draws
     share_inside: dict[str, float]  # share of draws inside the real points' 1-99 % box
+    nn_ratio: dict[str, float]  # median distance in z to the nearest real point / the reals' own
 
 
 def place_draws(cfg: config.Profile, run: RunDir, inputs: Inputs,
                 samplers: dict[str, sampling.Sampler], n: int = 1_000) -> Placements:
     """Each sampler's ``n`` draws placed on notebook 03's t-SNE map of the real z-points with
     openTSNE's ``transform`` (the map is rebuilt from its saved rows and coordinates, affinities
-    recomputed). Records, per sampler, the share of draws inside the box of the real points'
-    1st-99th percentiles and their median distance to the map's centre in units of the real
-    points' median distance (``tsne_placements``)."""
+    recomputed). ``transform`` puts each draw among its nearest real z-points, however far away
+    they are, so the map shows where a draw's nearest real neighbours are, not its distance; that
+    is measured in z: the median distance of a draw to its nearest real z-point, in units of the
+    real points' median distance to their own nearest neighbour (``nn_ratio``: about 1 for draws
+    among the real points, far above 1 for draws in the voids). Recorded per sampler with the
+    share of draws inside the box of the map's 1st-99th percentiles and their median distance to
+    the map's centre in units of the real points' (``tsne_placements``)."""
+    from sklearn.neighbors import NearestNeighbors
+
     index = run.load_array(MAP_INDEX)
     ref_xy = run.load_array(MAP_EMBEDDING)
     perplexity = float(read_results(run.path).get("03_tsne_filaments", {}).get("tsne_map", {})
                        .get("perplexity", cfg.perplexity))
-    fitted = rebuild_map(inputs.z[index], ref_xy, perplexity, cfg.seed)
+    ref_z = np.asarray(inputs.z[index], dtype=np.float64)
+    fitted = rebuild_map(ref_z, ref_xy, perplexity, cfg.seed)
+    nn = NearestNeighbors(n_neighbors=2).fit(ref_z)
+    own = float(np.median(nn.kneighbors(ref_z)[0][:, 1]))  # column 0: the point itself
     lo, hi = np.percentile(ref_xy, [1, 99], axis=0)
     center = np.median(ref_xy, axis=0)
     ref_dist = float(np.median(np.linalg.norm(ref_xy - center, axis=1)))
-    draws, inside, record = {}, {}, {}
+    draws, inside, ratio, record = {}, {}, {}, {}
     for name, s in samplers.items():
-        xy = place(fitted, s.sample(n, cfg.seed))
+        z_new = s.sample(n, cfg.seed)
+        xy = place(fitted, z_new)
         draws[name] = xy
         inside[name] = float(np.mean(np.all((xy >= lo) & (xy <= hi), axis=1)))
+        ratio[name] = float(np.median(nn.kneighbors(z_new, 1)[0][:, 0])) / own
         record[name] = {"inside_box": round(inside[name], 4), "median_distance": round(
-            float(np.median(np.linalg.norm(xy - center, axis=1))) / ref_dist, 3)}
+            float(np.median(np.linalg.norm(xy - center, axis=1))) / ref_dist, 3),
+            "nn_ratio": round(ratio[name], 3)}
     run.record("tsne_placements", record)
-    return Placements(ref_xy, draws, inside)
+    return Placements(ref_xy, draws, inside, ratio)
 
 
 def attribute_rows(inputs: Inputs, steps=(0.0, 0.5, 1.0, 1.5, 2.0)) -> dict[str, np.ndarray]:
