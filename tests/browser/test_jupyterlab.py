@@ -27,6 +27,8 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "nbhelpers-browser-test"
 RUN_TIMEOUT_S = {"01": 240, "03": 420, "06": 240}
+# the notebook on screen: JupyterLab keeps other notebooks' panels in the page, hidden
+NB = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
 def _chromium() -> str:
@@ -114,15 +116,16 @@ def _open(browser, lab, name: str):
     url, _ = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(120_000)  # a loaded 2-core machine renders slowly
-    page.goto(f"{url}/lab/tree/notebooks/{name}.ipynb?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", state="visible")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    # ?reset: a fresh workspace, so no notebook of an earlier test is restored beside this one
+    page.goto(f"{url}/lab/tree/notebooks/{name}.ipynb?reset&token={TOKEN}")
+    page.wait_for_selector(f"{NB} .jp-Notebook .jp-CodeCell .cm-content", state="visible")
+    page.wait_for_selector(f"{NB} .jp-Notebook-ExecutionIndicator[data-status='idle']")
     return page
 
 
 def _set_parameters(page, run_dir: Path) -> None:
     """Replace the parameters cell's text, as a user editing it would."""
-    cell = page.locator(".jp-Notebook .jp-CodeCell").first
+    cell = page.locator(f"{NB} .jp-Notebook .jp-CodeCell").first
     editor = cell.locator(".cm-content")
     editor.click()
     page.keyboard.press("Control+A")
@@ -136,11 +139,11 @@ def _run_all(page, timeout_s: int) -> None:
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     page.wait_for_timeout(1_000)
     deadline = time.time() + timeout_s
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-                          ", .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+    errors = page.locator(f"{NB} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                          f", {NB} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
     while time.time() < deadline:
-        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        busy = page.locator(".jp-Notebook-ExecutionIndicator[data-status='busy']").count()
+        prompts = page.locator(f"{NB} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        busy = page.locator(f"{NB} .jp-Notebook-ExecutionIndicator[data-status='busy']").count()
         if prompts and not busy and all("*" not in p and "[ ]" not in p for p in prompts):
             return
         if not busy and any("Error" in t for t in errors.all_inner_texts()):
@@ -160,16 +163,16 @@ def _check_outputs(page, nb: dict, name: str) -> str:
     text the outputs show."""
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
-    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+    assert page.locator(f"{NB} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
                         ).count() == 0
     pngs = sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
-    imgs = page.locator(".jp-OutputArea-output img")
+    imgs = page.locator(f"{NB} .jp-OutputArea-output img")
     assert pngs > 0 and imgs.count() >= pngs, f"{name}: {pngs} figures, {imgs.count()} images"
     for i in range(imgs.count()):
         img = imgs.nth(i)
         img.scroll_into_view_if_needed()
         assert img.evaluate("e => e.complete && e.naturalWidth > 0"), f"{name}: image {i} is empty"
-    return "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    return "\n".join(page.locator(f"{NB} .jp-OutputArea-output").all_inner_texts())
 
 
 def _shot(locator, path: Path) -> bytes:
@@ -230,7 +233,7 @@ def test_01_shows_training_progress_and_the_resource_line(browser, lab, run_dir)
 
 def test_03_plane_explorer_redraws_on_space_axis_and_zoom(browser, lab, run_dir):
     page, _ = _notebook(browser, lab, run_dir, "03_tsne_filaments")
-    explorer = page.locator(".jp-OutputArea-output .widget-vbox").last
+    explorer = page.locator(f"{NB} .jp-OutputArea-output .widget-vbox").last
     out = explorer.locator(".widget-output").first
     out.locator("img").first.wait_for(timeout=30_000)
     shots = run_dir / "browser"
@@ -252,7 +255,7 @@ def test_03_plane_explorer_redraws_on_space_axis_and_zoom(browser, lab, run_dir)
 
 def test_06_face_explorer_changes_the_face_with_a_slider(browser, lab, run_dir):
     page, _ = _notebook(browser, lab, run_dir, "06_face_generation")
-    explorer = page.locator(".jp-OutputArea-output .widget-hbox").last
+    explorer = page.locator(f"{NB} .jp-OutputArea-output .widget-hbox").last
     out = explorer.locator(".widget-output").first
     out.locator("img").first.wait_for(timeout=30_000)
     shots = run_dir / "browser"
