@@ -195,6 +195,14 @@ def _changes(widget_out, action, path: Path, timeout_ms: int = 30_000) -> None:
     pytest.fail(f"the explorer did not redraw: {path.stem}")
 
 
+def _type_readout(page, readout, value: str) -> None:
+    """Set a slider by typing into its editable readout, as a user can."""
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+
+
 def _shut_down(page, lab, name: str) -> None:
     """Close the page and stop its kernel (as closing the tab and shutting the kernel down)."""
     import urllib.request
@@ -243,13 +251,7 @@ def test_03_plane_explorer_redraws_on_space_axis_and_zoom(browser, lab, run_dir)
     axis = explorer.locator(".widget-inline-hbox", has_text="axis x").locator("input")
     _changes(out, lambda: (axis.fill("2"), axis.press("Enter")), shots / "03_plane_explorer_axis.png")
     readout = explorer.locator(".widget-readout").first
-
-    def zoom():
-        readout.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("1")
-        page.keyboard.press("Enter")
-    _changes(out, zoom, shots / "03_plane_explorer_zoom.png")
+    _changes(out, lambda: _type_readout(page, readout, "1"), shots / "03_plane_explorer_zoom.png")
     _shut_down(page, lab, "03_tsne_filaments")
 
 
@@ -261,11 +263,5 @@ def test_06_face_explorer_changes_the_face_with_a_slider(browser, lab, run_dir):
     shots = run_dir / "browser"
     _shot(explorer, shots / "06_face_explorer.png")
     readout = explorer.locator(".widget-readout").first
-
-    def slide():
-        readout.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("2.5")
-        page.keyboard.press("Enter")
-    _changes(out, slide, shots / "06_face_explorer_moved.png")
+    _changes(out, lambda: _type_readout(page, readout, "2.5"), shots / "06_face_explorer_moved.png")
     _shut_down(page, lab, "06_face_generation")
