@@ -10,14 +10,20 @@ from ..latent.scale import axis_spread, widths
 from ..store import RunDir
 
 
+def scaled_density(cfg: config.Profile, z: np.ndarray) -> LatentDensity:
+    """Per-axis and radial densities of ``z`` at the blog's bin widths taken as fractions of z's
+    spread (``latent.scale``): the one construction notebooks 02, 04 and 08 share."""
+    spread = axis_spread(z)
+    return LatentDensity(bin_width=cfg.bin_fraction * spread,
+                         radius_widths=widths(cfg.radius_bin_fractions, spread)).fit(z)
+
+
 def number_density(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDensity:
     """Fit the per-axis and radial densities at the blog's bin widths taken as fractions of the
     data's spread; record the widths used, the broad or off-centre axes, the median Gaussian
     width, the radius peak against sqrt(z_dim) and the radius range the density occupies."""
-    spread = axis_spread(z)
-    density = LatentDensity(bin_width=cfg.bin_fraction * spread,
-                            radius_widths=widths(cfg.radius_bin_fractions, spread)).fit(z)
-    run.record("bin_widths", {"spread_fwhm": round(spread, 4),
+    density = scaled_density(cfg, z)
+    run.record("bin_widths", {"spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4),
                               "axis": round(density.bin_width, 4),
                               "radius": [round(w, 4) for w in density.radius_widths]})
     run.record("off_center_axes", density.axis_table())

@@ -14,11 +14,12 @@ from ..latent.density import LatentDensity
 from ..latent.pca import TrimmedPCA, component_pairs, pca_after_trim
 from ..latent.scale import axis_spread
 from ..store import RunDir
+from .density import scaled_density
 
 
 def axis_density(cfg: config.Profile, z: np.ndarray) -> LatentDensity:
     """The per-axis Gaussian fits that trimming measures against (as in notebook 02)."""
-    return LatentDensity(bin_width=cfg.bin_fraction * axis_spread(z)).fit(z)
+    return scaled_density(cfg, z)
 
 
 def survivors(cfg: config.Profile, run: RunDir, z: np.ndarray,

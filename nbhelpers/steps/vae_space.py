@@ -22,13 +22,13 @@ from ..latent import ellipses
 from ..latent.density import LatentDensity
 from ..latent.pca import LatentPCA, component_pairs
 from ..latent.sampling import standard_normal
-from ..latent.scale import axis_spread, widths
 from ..latent.tsne import TSNEJob, tsne_series
 from ..latent.voids import VoidShare, gaussian_reference, void_share
 from ..models import decode
 from ..models.predict import encode_batches
 from ..store import RunDir
 from .dataset import split
+from .density import scaled_density
 from .generation import RealismScorer
 from .training import summary, train
 
@@ -41,9 +41,9 @@ class VAESpace:
     panels: list[ellipses.EllipsePanel]
 
 
-def _plane_void(z: np.ndarray, seed: int) -> VoidShare:
+def _plane_void(z: np.ndarray, seed: int, pca: LatentPCA | None = None) -> VoidShare:
     """Void share of the PCA (0, 1) plane of ``z`` against a Gaussian with its covariance."""
-    pca = LatentPCA().fit(z)
+    pca = pca or LatentPCA().fit(z)
     ref = gaussian_reference(z, seed)
     return void_share(pca.transform(z, 2), pca.transform(ref, 2))
 
@@ -51,11 +51,10 @@ def _plane_void(z: np.ndarray, seed: int) -> VoidShare:
 def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = True) -> VAESpace:
     """Notebooks 02-04's measurements on the VAE's z; recorded under ``vae_*`` names."""
     z = np.asarray(z)
-    spread = axis_spread(z)
-    density = LatentDensity(bin_width=cfg.bin_fraction * spread,
-                            radius_widths=widths(cfg.radius_bin_fractions, spread)).fit(z)
+    density = scaled_density(cfg, z)
     run.record("vae_density", {
-        "spread_fwhm": round(spread, 4), "fit_r2_median": round(float(np.median(density.fit_r2_)), 4),
+        "spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4),
+        "fit_r2_median": round(float(np.median(density.fit_r2_)), 4),
         "sigma_median": round(density.sigma_median_, 4),
         "off_center_count": int(len(density.off_center_axes_)),
         "radius_peak": round(float(density.radius_peak_), 4),
@@ -67,10 +66,11 @@ def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = Tr
     maps = [tsne_series(x, job, progress=progress, desc=desc, seed=cfg.seed)[0]
             for x, desc in ((z, "t-SNE of the VAE's z"),
                             (gaussian_reference(z, cfg.seed + 1), "t-SNE of its reference"))]
+    pca = LatentPCA().fit(z)
     voids = {"t-SNE": void_share(maps[0].embedding, maps[1].embedding, normalise=True),
-             "PCA 0,1": _plane_void(z, cfg.seed + 1)}
+             "PCA 0,1": _plane_void(z, cfg.seed + 1, pca)}
     run.record("vae_voids", {k: v.record() for k, v in voids.items()})
-    comps = LatentPCA().fit(z).transform(z)
+    comps = pca.transform(z)
     pairs = component_pairs(comps.shape[1], 10, 10)["near"]
     panels = ellipses.ellipse_panels(comps, pairs, max_points=cfg.scatter_points,
                                      share_points=cfg.share_points, seed=cfg.seed)
@@ -96,9 +96,7 @@ def kl_sweep(cfg: config.Profile, run: RunDir, ds: Dataset, progress: bool = Tru
         mu = np.concatenate([b[0] for b in encode_batches(result.model.encoder,
                                                           ds.take(np.sort(train_idx)), 256,
                                                           False)])
-        density = LatentDensity(bin_width=cfg.bin_fraction * axis_spread(mu),
-                                radius_widths=widths(cfg.radius_bin_fractions, axis_spread(mu))
-                                ).fit(mu)
+        density = scaled_density(cfg, mu)
         s = summary(result)
         generated = decode(result.model.decoder, z_normal)
         rows[f"{w:g}"] = {

@@ -239,13 +239,20 @@ def test_01_shows_training_progress_and_the_resource_line(browser, lab, run_dir)
     _shut_down(page, lab, "01_autoencoder_training")
 
 
-def test_03_plane_explorer_redraws_on_space_axis_and_zoom(browser, lab, run_dir):
-    page, _ = _notebook(browser, lab, run_dir, "03_tsne_filaments")
-    explorer = page.locator(f"{NB} .jp-OutputArea-output .widget-vbox").last
+def _explorer(page, box: str, shot: Path):
+    """The last widget box of that class in the notebook's outputs, its output area (once its
+    first picture is drawn), after a screenshot of the whole explorer."""
+    explorer = page.locator(f"{NB} .jp-OutputArea-output {box}").last
     out = explorer.locator(".widget-output").first
     out.locator("img").first.wait_for(timeout=30_000)
+    _shot(explorer, shot)
+    return explorer, out
+
+
+def test_03_plane_explorer_redraws_on_space_axis_and_zoom(browser, lab, run_dir):
+    page, _ = _notebook(browser, lab, run_dir, "03_tsne_filaments")
     shots = run_dir / "browser"
-    _shot(explorer, shots / "03_plane_explorer.png")
+    explorer, out = _explorer(page, ".widget-vbox", shots / "03_plane_explorer.png")
     _changes(out, lambda: explorer.locator("select").first.select_option("original"),
              shots / "03_plane_explorer_original.png")
     axis = explorer.locator(".widget-inline-hbox", has_text="axis x").locator("input")
@@ -257,11 +264,8 @@ def test_03_plane_explorer_redraws_on_space_axis_and_zoom(browser, lab, run_dir)
 
 def test_06_face_explorer_changes_the_face_with_a_slider(browser, lab, run_dir):
     page, _ = _notebook(browser, lab, run_dir, "06_face_generation")
-    explorer = page.locator(f"{NB} .jp-OutputArea-output .widget-hbox").last
-    out = explorer.locator(".widget-output").first
-    out.locator("img").first.wait_for(timeout=30_000)
     shots = run_dir / "browser"
-    _shot(explorer, shots / "06_face_explorer.png")
+    explorer, out = _explorer(page, ".widget-hbox", shots / "06_face_explorer.png")
     readout = explorer.locator(".widget-readout").first
     _changes(out, lambda: _type_readout(page, readout, "2.5"), shots / "06_face_explorer_moved.png")
     _shut_down(page, lab, "06_face_generation")
