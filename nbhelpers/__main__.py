@@ -27,14 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     chk.add_argument("run_dir")
     chk.add_argument("--baseline", default=None, metavar="FILE",
                      help="baseline file (default: baselines/<the run's profile>.json)")
-    base = sub.add_parser("baseline", help="write a baseline from a run, for review and commit")
-    base.add_argument("run_dir")
-    base.add_argument("--spread", default=None, metavar="RUN_DIR",
-                      help="a run with another seed: tolerances = factor x the difference")
-    base.add_argument("--factor", type=float, default=1.5)
+    base = sub.add_parser("baseline", help="write a baseline from runs with different seeds, "
+                                           "for review and commit")
+    base.add_argument("--runs", nargs="+", required=True, metavar="RUN_DIR",
+                      help="run directories of one profile, one per seed (at least 2; 5 or "
+                           "more make tolerances that hold)")
     base.add_argument("--scale-from", default=None, metavar="BASELINE",
-                      help="without --spread: lend each key the relative tolerance it has in "
-                           "this baseline (e.g. baselines/smoke.json)")
+                      help="lend each key the relative tolerance it has in this baseline where "
+                           "that is wider (e.g. baselines/smoke.json for the default profile)")
     base.add_argument("--out", default=None, metavar="FILE",
                       help="where to write (default: baselines/<profile>.json)")
     args = parser.parse_args(argv)
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return runner.main_check(args)
     if args.command == "baseline":
         return runner.main_baseline(args)
-    print(runner.write_report(args.run_dir))
+    print(runner.write_report(args.run_dir, runner.baseline_spread(args.run_dir)))
     return 0
 
 

@@ -1,33 +1,114 @@
-"""Regression baselines: every recorded number that the seed and the data determine, with a
-tolerance, and the comparison of a run against them.
+"""Regression baselines: what a regression run compares, tolerances from several seeds, and the
+drift report.
 
-A baseline file (``baselines/<profile>.json``) holds ``{"values": {key: {"value", "abs", "rel"}}}``
-where a key is the path of a number in results.json (``04_pca_ellipses/inside_2sigma``,
-``03_tsne_filaments/tsne_runs[0]/kl``). A value holds when |now - value| <= abs + rel * |value|.
-Timings, bytes, memory, versions, paths and the environment are not determined by the seed and
-are never compared. Tolerances come from measurement: ``make_baseline(run, spread=other)`` sets
-each key's abs tolerance to ``factor`` times the difference between two runs with different seeds.
+A regression run asks: after a change (code, library versions, another CPU), does the series
+still find what it found, within the noise of training? So a baseline compares a short, fixed
+list of numbers (``COMPARED``) that carry the findings and mean the same in every run; a latent
+space has no preferred order or sign of its axes, so no axis index, no sign and no per-axis or
+per-pair record by position is compared (sorted, quantile or averaged forms are). Everything else
+stays in results.json and the report.
+
+Tolerances (``make_baseline``, the rule in ``RULE``): from n >= 2 runs with different seeds, each
+key's value is the mean over the seeds and its tolerance the largest of
+- ``K`` x the seeds' standard deviation,
+- the seeds' largest distance from the mean, widened by half (every seed passes with room),
+- a floor for keys the seeds agree on: 1 % of the value (0.01 at 0), and 1 for counts and
+  whole-numbered estimates of 2 or more (a local dimension);
+model sizes are compared exactly. The second term alone is the key's ``spread``: a claim whose
+line lies within it of the value reads "within noise". ``scale_from`` lends each key the relative tolerance it has
+in another profile's baseline where that is wider (the default profile has fewer seeds).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import math
+import statistics
 from dataclasses import dataclass, field
 
-IGNORED = ("seconds", "time", "bytes", "rss", "resources", "environment", "path", "created",
-           "version", "ram_", "gpu")
-DEFAULT_REL, DEFAULT_ABS = 0.05, 1e-9  # for keys without a measured spread
-FLOOR_REL = 1e-6  # keys whose two seeds agree exactly: a rounding error is no drift
+K = 10.0  # standard deviations: with 6 seeds, Student's t puts a normal key outside 1 time in
+# 4,000 (t with 5 degrees of freedom beyond 10 / sqrt(1 + 1/6)): about 2 % of clean runs would
+# show one moved key among 80 independent ones, fewer as the keys are correlated
+WIDEN = 1.5  # the seeds' largest distance from the mean, widened by half
+FLOOR_REL, FLOOR_ZERO, FLOOR_COUNT = 0.01, 0.01, 1.0
+NOISE = "within noise"  # claims.NOISE: the two modules are independent (import contracts)
+RULE = (f"value: mean over the seeds; tolerance: the largest of {K:g} x their standard deviation, "
+        f"{WIDEN:g} x their largest distance from the mean (the spread), and a floor of "
+        f"{FLOOR_REL:.0%} of the value ({FLOOR_ZERO:g} at 0; {FLOOR_COUNT:g} for counts); model "
+        f"sizes exact; a claim within the spread of its line reads 'within noise'")
 
 
-def compared(key: str) -> bool:
-    """Whether a flattened key is determined by the seed and the data (and so compared)."""
-    low = key.lower()
-    return not any(word in low for word in IGNORED)
+@dataclass(frozen=True)
+class Group:
+    """Keys compared for one reason. ``patterns`` match flattened keys (fnmatch: ``*`` stands
+    for a sampler's, a weight's or a plane's name, never for an axis index)."""
+
+    name: str
+    why: str
+    patterns: tuple[str, ...]
+    exact: bool = False
+
+
+_TRAIN = ("loss_first_epoch", "loss_last_epoch", "val_loss_last_epoch")
+_Q = ("q10", "q50", "q90")
+_PROBE = ("disentanglement", "completeness", "informativeness", "mig", "r2_mean")
+COMPARED: tuple[Group, ...] = (
+    Group("model sizes", "a changed layer, filter or z_dim changes the blog's parameter counts",
+          ("01_autoencoder_training/params/*", "01_autoencoder_training/z_shape[[]*[]]",
+           "05_vae_extra_dense_layer/encoder_params/*",
+           "05_vae_extra_dense_layer/decoder_params/*"), exact=True),
+    Group("losses", "training on wrong data, a broken loss or optimizer shows in the losses",
+          (*(f"01_autoencoder_training/{k}" for k in _TRAIN),
+           *(f"05_vae_extra_dense_layer/variants/vae/{k}" for k in _TRAIN),
+           "07_ground_truth_factors/gaussian_question/table/*/val_loss")),
+    Group("claims", "the measured value of every claim, as its step records it (the two loss "
+          "claims read the losses above)",
+          ("02_latent_number_density/fit_r2_median", "02_latent_number_density/off_center_share",
+           "02_latent_number_density/radius_ratio", "02_latent_number_density/radius_ratio_scaled",
+           "03_tsne_filaments/void_ratio/median", "03_tsne_filaments/raw_pca_dominance",
+           "03_tsne_filaments/intrinsic_dimension/z/local_dense",
+           "04_pca_ellipses/pearson_max_offdiag", "04_pca_ellipses/components_for_80pct",
+           "04_pca_ellipses/components_share_80pct",
+           "04_pca_ellipses/inside_2sigma", "04_pca_ellipses/inside_3sigma",
+           "05_vae_extra_dense_layer/encoder_ratio", "05_vae_extra_dense_layer/val_loss_gap",
+           "05_vae_extra_dense_layer/quality_gap", "06_face_generation/mvn_precision_margin",
+           "06_face_generation/gmm_frechet_ratio",
+           "07_ground_truth_factors/gaussian_question/carried_share",
+           "08_vae_latent_space/tiny_kl_way/worst")),
+    Group("per-axis statistics, order-free",
+          "quantiles over the axes of the fitted widths and absolute centres, and counts of broad and "
+          "off-centre axes: a wrong histogram, fit or bin width moves them, a permutation or "
+          "sign flip of the axes does not",
+          (*(f"02_latent_number_density/sigma_quantiles/{q}" for q in _Q),
+           *(f"02_latent_number_density/abs_center_quantiles/{q}" for q in _Q),
+           "02_latent_number_density/off_centre_count", "02_latent_number_density/broad_count",
+           "02_latent_number_density/radius_range/low",
+           "02_latent_number_density/radius_range/high")),
+    Group("spectra and shapes",
+          "the PCA variance spectrum (sorted by definition), intrinsic dimension against the "
+          "Gaussian reference, the survivors of trimming and the fitted-ellipse shares",
+          (*(f"03_tsne_filaments/raw_pca_variance[[]{i}[]]" for i in range(5)),
+           "03_tsne_filaments/intrinsic_dimension/z/twonn",
+           "03_tsne_filaments/intrinsic_dimension/gaussian_reference/local_dense",
+           "04_pca_ellipses/survivors", "04_pca_ellipses/fit_inside_2sigma",
+           "04_pca_ellipses/fit_inside_3sigma")),
+    Group("realism per sampler", "each sampler's decoded faces against the held-out faces",
+          ("06_face_generation/realism/*/precision", "06_face_generation/realism/*/frechet")),
+    Group("disentanglement", "how well the z carry the known factors, order-free scores",
+          (*(f"07_ground_truth_factors/probe_ae/{k}" for k in _PROBE),
+           *(f"07_ground_truth_factors/probe_vae/{k}" for k in _PROBE))),
+    Group("VAE space and the KL sweep",
+          "notebook 08's measures of the VAE's mu and the radius peak per KL weight",
+          ("08_vae_latent_space/vae_density/radius_ratio_scaled",
+           "08_vae_latent_space/vae_density/sigma_median",
+           "08_vae_latent_space/vae_inside_2sigma", "08_vae_latent_space/vae_voids/*/ratio",
+           "08_vae_latent_space/kl_sweep/rows/*/radius_peak")),
+)
 
 
 def flatten(results: dict) -> dict[str, float]:
-    """{path: number} of every number and bool in ``results`` that ``compared`` keeps."""
+    """{path: number} of every number and bool in ``results`` (lists as ``key[i]``); integers
+    (counts) stay ``int``, bools become 0 or 1, the rest ``float``."""
     out: dict[str, float] = {}
 
     def walk(node, prefix: str):
@@ -37,48 +118,129 @@ def flatten(results: dict) -> dict[str, float]:
         elif isinstance(node, list):
             for i, v in enumerate(node):
                 walk(v, f"{prefix}[{i}]")
-        elif isinstance(node, (bool, int, float)) and compared(prefix):
-            out[prefix] = float(node)
+        elif isinstance(node, (bool, int)):
+            out[prefix] = int(node)
+        elif isinstance(node, float):
+            out[prefix] = node
 
     walk(results, "")
     return out
 
 
-def make_baseline(results: dict, spread: dict | None = None, factor: float = 1.5,
-                  note: str = "", scale_from: dict | None = None) -> dict:
-    """A baseline from ``results``.
+def group_of(key: str) -> Group | None:
+    """The group that compares ``key``, or None: the key is not compared."""
+    return next((g for g in COMPARED if any(fnmatch.fnmatchcase(key, p) for p in g.patterns)),
+                None)
 
-    With ``spread`` (results of a run with another seed) each key's abs tolerance is ``factor``
-    x |difference|. Without one, ``scale_from`` (another profile's baseline, measured that way)
-    lends each key of the same name its relative tolerance (abs / |value| there); keys it lacks
-    or has no measured spread for, or everything when neither is given, get the defaults (5 %
-    relative)."""
-    values, other = flatten(results), flatten(spread) if spread is not None else {}
+
+def compared(results: dict) -> dict[str, float]:
+    """The compared numbers of a run: {key: value} for every key some group matches."""
+    return {k: v for k, v in flatten(results).items() if group_of(k) is not None}
+
+
+def spread(values: list[float]) -> float:
+    """How far the seeds reach from their mean, widened by half: a clean run may land anywhere
+    within it (a claim whose line lies this close reads "within noise")."""
+    mean = statistics.fmean(values)
+    return WIDEN * max(abs(v - mean) for v in values)
+
+
+def tolerance(values: list[float], exact: bool = False) -> tuple[float, float]:
+    """(value, tolerance) of one key from its values over several seeds, by ``RULE``."""
+    mean = statistics.fmean(values)
+    if exact:
+        return mean, 0.0
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    floor = FLOOR_REL * abs(mean) if mean else FLOOR_ZERO
+    if all(isinstance(v, int) or (float(v).is_integer() and abs(v) >= 2) for v in values):
+        floor = max(floor, FLOOR_COUNT)  # counts and whole dimensions: one step is no drift
+    return mean, max(K * sd, spread(values), floor)
+
+
+def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = None,
+                  claims_rows: dict | None = None) -> dict:
+    """A baseline from the results of ``runs`` (one per seed): each compared key gets the mean
+    and the tolerance of ``RULE`` over the runs that hold it (keys some run lacks are listed
+    under ``fewer_seeds``). ``scale_from`` (another baseline) lends each key of the same name its
+    relative tolerance where that is wider. ``claims_rows``: {claim id: status} of the seeds."""
+    if not runs:
+        raise ValueError("a baseline needs at least one run")
+    per_run = [compared(r) for r in runs]
+    keys = set().union(*(set(p) for p in per_run))
     lend = (scale_from or {}).get("values", {})
-    table = {}
-    for key, v in sorted(values.items()):
-        if key in other:
-            table[key] = {"value": v, "abs": round(factor * abs(v - other[key]), 12),
-                          "rel": FLOOR_REL}
-        elif spread is None and key in lend and lend[key]["abs"] > 0:
-            e = lend[key]  # (a key both seeds agreed on exactly says nothing of its spread)
-            rel = (e["abs"] / abs(e["value"]) if e["value"] else 0.0) + e.get("rel", FLOOR_REL)
-            table[key] = {"value": v, "abs": DEFAULT_ABS if e["value"] else e["abs"],
-                          "rel": round(rel, 9)}
-        else:
-            table[key] = {"value": v, "abs": DEFAULT_ABS, "rel": DEFAULT_REL}
-    source = ("seed spread" if spread is not None else
-              "relative seed spread of another profile's baseline" if scale_from else "defaults")
-    return {"note": note, "factor": factor, "tolerance_from": source, "values": table}
+    table, lent, fewer = {}, [], {}
+    for key in sorted(keys):
+        values = [p[key] for p in per_run if key in p]
+        if len(values) < len(runs):
+            fewer[key] = len(values)
+        group = group_of(key)
+        value, tol = tolerance(values, group.exact)
+        entry = {"value": round(value, 10), "tol": float(f"{tol:.4g}"),
+                 "spread": 0.0 if group.exact else float(f"{spread(values):.4g}"),
+                 "group": group.name, "seeds": [float(f"{v:.6g}") for v in values]}
+        other = lend.get(key)
+        if other and not group.exact and other["value"]:
+            for field_ in ("tol", "spread"):
+                rel = other.get(field_, 0.0) / abs(other["value"])
+                if rel * abs(value) > entry[field_]:
+                    entry[field_] = float(f"{rel * abs(value):.4g}")
+                    lent.append(key)
+        table[key] = entry
+    envs = [r.get("environment", {}) for r in runs]
+    return {
+        "note": note, "rule": RULE + ("; where another profile's relative tolerance is wider, "
+                                      "that one" if scale_from else ""),
+        "made_from": {"profile": envs[0].get("profile"), "seeds": [e.get("seed") for e in envs],
+                      "versions": envs[0].get("versions"), "platform": envs[0].get("platform"),
+                      "keras_backend": envs[0].get("keras_backend"),
+                      "cpu_count": envs[0].get("cpu_count")},
+        "groups": {g.name: g.why for g in COMPARED},
+        "claims": claims_rows or {},
+        "lent_from_other_profile": sorted(set(lent)),
+        "fewer_seeds": fewer,
+        "values": table,
+    }
+
+
+def entry_tolerance(entry: dict) -> float:
+    """The tolerance of a baseline entry (``tol``; files written before it: abs + rel x |value|)."""
+    if "tol" in entry:
+        return float(entry["tol"])
+    return entry.get("abs", 0.0) + entry.get("rel", 0.0) * abs(entry["value"])
+
+
+def tolerances(base: dict) -> dict[str, float]:
+    """{key: tolerance} of a baseline."""
+    return {k: entry_tolerance(e) for k, e in base.get("values", {}).items()}
+
+
+def spreads(base: dict) -> dict[str, float]:
+    """{key: the seeds' widened reach} of a baseline, for ``claims.evaluate(spread=...)``."""
+    return {k: e["spread"] for k, e in base.get("values", {}).items() if "spread" in e}
+
+
+@dataclass
+class Moved:
+    key: str
+    base: float
+    now: float
+    tol: float
+
+    @property
+    def units(self) -> float:
+        """How far the value moved, in tolerances (> 1: beyond)."""
+        d = abs(self.now - self.base)
+        return math.inf if self.tol == 0 or math.isnan(d) else d / self.tol
 
 
 @dataclass
 class Drift:
     """The comparison of a run with a baseline."""
 
-    moved: list[tuple[str, float, float, float]] = field(default_factory=list)  # key, base, now, tol
+    moved: list[Moved] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    claims_changed: list[tuple[str, str, str]] = field(default_factory=list)  # id, base, now
     compared: int = 0
 
     @property
@@ -86,30 +248,59 @@ class Drift:
         return not self.moved and not self.missing
 
     def report(self, limit: int = 40) -> str:
+        """Claims whose status changed, then moved keys by notebook, farthest first (in
+        tolerance units), then missing and added keys."""
         lines = [f"baseline check: {self.compared} values compared, {len(self.moved)} moved, "
                  f"{len(self.missing)} missing, {len(self.added)} added: "
                  + ("no drift" if self.ok else "DRIFT")]
-        for key, base, now, tol in self.moved[:limit]:
-            lines.append(f"  moved    {key}: baseline {base:.6g}, now {now:.6g} (tolerance {tol:.3g})")
+        lines += [f"  claim    {cid}: {before} -> {now}" for cid, before, now in self.claims_changed]
+        by_nb: dict[str, list[Moved]] = {}
+        for m in self.moved:
+            by_nb.setdefault(m.key.split("/")[0], []).append(m)
+        shown = 0
+        for nb in sorted(by_nb, key=lambda n: -max(m.units for m in by_nb[n])):
+            lines.append(f"  {nb}:")
+            for m in sorted(by_nb[nb], key=lambda m: -m.units)[:max(limit - shown, 0)]:
+                lines.append(f"    moved  {m.key[len(nb) + 1:]}: {m.units:.1f} tolerances "
+                             f"(baseline {m.base:.6g}, now {m.now:.6g}, tolerance {m.tol:.3g})")
+                shown += 1
         lines += [f"  missing  {key}" for key in self.missing[:limit]]
         lines += [f"  added    {key}" for key in self.added[:limit]]
-        hidden = len(self.moved) + len(self.missing) + len(self.added) - len(lines) + 1
+        hidden = (len(self.moved) - shown + max(len(self.missing) - limit, 0)
+                  + max(len(self.added) - limit, 0))
         if hidden > 0:
             lines.append(f"  ... and {hidden} more")
         return "\n".join(lines)
 
 
-def compare(results: dict, baseline: dict) -> Drift:
-    """Every baseline key against the run: moved beyond tolerance, missing, or added."""
-    now, table = flatten(results), baseline["values"]
+def compare(results: dict, base: dict, claims_now: dict | None = None) -> Drift:
+    """Every baseline key against the run: moved beyond its tolerance, missing, or added (a key
+    the groups compare that the baseline lacks); claims whose status differs from the
+    baseline's (``claims_now``: {id: status} of this run); a claim within noise on either side
+    has no status to change."""
+    now, table = compared(results), base["values"]
     drift = Drift(added=sorted(set(now) - set(table)))
-    for key, entry in table.items():
+    for key, entry in sorted(table.items()):
         if key not in now:
             drift.missing.append(key)
             continue
         drift.compared += 1
-        base, value = entry["value"], now[key]
-        tol = entry.get("abs", DEFAULT_ABS) + entry.get("rel", DEFAULT_REL) * abs(base)
-        if not (abs(value - base) <= tol) or math.isnan(value):
-            drift.moved.append((key, base, value, tol))
+        tol = entry_tolerance(entry)
+        value = now[key]
+        if not abs(value - entry["value"]) <= tol:  # NaN is never within
+            drift.moved.append(Moved(key, entry["value"], value, tol))
+    for cid, status in sorted((claims_now or {}).items()):
+        before = base.get("claims", {}).get(cid)
+        if before not in (None, status) and NOISE not in (before, status):
+            drift.claims_changed.append((cid, before, status))
     return drift
+
+
+def groups_table(base: dict) -> str:
+    """The compared groups as a Markdown table: name, keys of ``base`` in the group, why (the
+    README's and docs/regression.md's table; tests/test_project.py checks they match)."""
+    counts = {g.name: 0 for g in COMPARED}
+    for entry in base.get("values", {}).values():
+        counts[entry["group"]] = counts.get(entry["group"], 0) + 1
+    rows = [f"| {g.name} | {counts[g.name]} | {g.why} |" for g in COMPARED]
+    return "\n".join(["| group | keys | why it is compared |", "|---|---|---|", *rows])

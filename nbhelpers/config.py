@@ -41,7 +41,8 @@ def _ranged(default, limits: tuple):
 
 @dataclass(frozen=True)
 class Profile:
-    """Every parameter of the notebook series. Field docs are in the README's profile table."""
+    """Every parameter of the notebook series: what each means is the comment beside it; the
+    profiles and the blog's settings are in docs/profiles.md."""
 
     name: str
     # data

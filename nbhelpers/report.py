@@ -14,7 +14,8 @@ from pathlib import Path
 from . import claims, store
 from .core.files import atomic_write_bytes, read_json
 
-STATUS_CLASS = {claims.HOLDS: "holds", claims.FAILS: "fails", claims.NOT_MEASURED: "unmeasured"}
+STATUS_CLASS = {claims.HOLDS: "holds", claims.FAILS: "fails", claims.NOISE: "noise",
+                claims.NOT_MEASURED: "unmeasured"}
 
 
 def _fmt(value) -> str:
@@ -107,8 +108,9 @@ def environment_html(env: dict) -> str:
             f"</summary>{value_html(params)}</details></section>")
 
 
-def write_report(run_dir: str | os.PathLike) -> Path:
-    """Write ``report.html`` into the run directory and return its path."""
+def write_report(run_dir: str | os.PathLike, spread: dict[str, float] | None = None) -> Path:
+    """Write ``report.html`` into the run directory and return its path. ``spread``: the
+    baseline's seed spreads, so that claims near their line read "within noise"."""
     run_dir = Path(run_dir)
     results = store.read_results(run_dir)
     timings = read_json(run_dir / "timings.json", {})
@@ -135,11 +137,11 @@ padding: 3px 8px; text-align: left; vertical-align: top; }} th {{ background: #f
 table.inner th, table.inner td {{ font-size: 90%; }} img {{ max-width: 100%; display: block;
 margin: 1em 0; border: 1px solid #eee; }} .t {{ color: #777; font-weight: normal; }}
 tr.holds td:last-child {{ background: #e3f4e3; }} tr.fails td:last-child {{ background: #fbe3e3; }}
-tr.unmeasured td:last-child {{ background: #eee; }} small {{ color: #777; }}
+tr.unmeasured td:last-child {{ background: #eee; }} tr.noise td:last-child {{ background: #fff4d6; }} small {{ color: #777; }}
 </style></head><body>
 <h1>Run report: {html.escape(run_dir.name)}</h1>
 <p>Run directory: <code>{html.escape(str(run_dir))}</code></p>
-{findings_html(claims.evaluate(results))}
+{findings_html(claims.evaluate(results, spread=spread))}
 {environment_html(results.get("environment", {}))}
 {''.join(sections) or '<p>No executed notebooks in this run.</p>'}
 </body></html>

@@ -142,7 +142,7 @@ def run_series(profile: str = "default", data: str | None = None,
     timings = read_json(run.path / "timings.json", {})
     timings.update({name: round(seconds, 2) for name, seconds in done.items()})
     atomic_write_json(run.path / "timings.json", timings)
-    report = write_report(run.path)
+    report = write_report(run.path, baseline_spread(run.path))
     log(f"report: {report}")
     log(verdict(run.path))
     return run.path
@@ -153,33 +153,61 @@ def baseline_path(profile: str) -> Path:
     return config.project_root() / "baselines" / f"{profile}.json"
 
 
-def check(run_dir: str | os.PathLike, baseline_file: str | os.PathLike | None = None
-          ) -> tuple[baseline.Drift | None, Path | None]:
-    """Compare a run with its baseline (default: the one of the run's profile, if committed)."""
-    results = store.read_results(run_dir)
-    if baseline_file is None:
-        profile = results.get("environment", {}).get("profile")
-        if profile is None:
-            raise ValueError(f"{Path(run_dir) / store.RESULTS} names no profile (no "
-                             f"'environment'); pass --baseline FILE")
-        baseline_file = baseline_path(profile)
-        if not baseline_file.exists():
-            return None, baseline_file
-    base = read_json(baseline_file)
+def load_baseline(path: str | os.PathLike) -> dict:
+    """A baseline file, or ValueError naming the file and what it holds instead."""
+    base = read_json(path)
     if base is None or "values" not in base:
-        raise ValueError(f"{baseline_file}: expected a baseline written by 'python -m nbhelpers "
+        raise ValueError(f"{path}: expected a baseline written by 'python -m nbhelpers "
                          f"baseline' (a JSON object with 'values'), found "
                          f"{'nothing' if base is None else sorted(base)}")
-    return baseline.compare(results, base), Path(baseline_file)
+    return base
+
+
+def _baseline_file(results: dict, run_dir, baseline_file) -> Path:
+    if baseline_file is not None:
+        return Path(baseline_file)
+    profile = results.get("environment", {}).get("profile")
+    if profile is None:
+        raise ValueError(f"{Path(run_dir) / store.RESULTS} names no profile (no "
+                         f"'environment'); pass --baseline FILE")
+    return baseline_path(profile)
+
+
+def baseline_spread(run_dir) -> dict[str, float] | None:
+    """The seed spreads of the run's profile's committed baseline, or None (none, unreadable)."""
+    profile = store.read_results(run_dir).get("environment", {}).get("profile")
+    try:
+        return baseline.spreads(load_baseline(baseline_path(profile))) if profile else None
+    except (ValueError, OSError, KeyError, TypeError):
+        return None
+
+
+def statuses(rows: list[dict]) -> dict[str, str]:
+    return {r["id"]: r["status"] for r in rows}
+
+
+def check(run_dir: str | os.PathLike, baseline_file: str | os.PathLike | None = None
+          ) -> tuple[list[dict], baseline.Drift | None, Path]:
+    """The claims of a run and its comparison with its baseline (default: the one of the run's
+    profile; None when that is not committed). Claims near their line read "within noise" by
+    the baseline's seed spreads."""
+    results = store.read_results(run_dir)
+    path = _baseline_file(results, run_dir, baseline_file)
+    if baseline_file is None and not path.exists():
+        return claims.evaluate(results), None, path
+    base = load_baseline(path)
+    rows = claims.evaluate(results, spread=baseline.spreads(base))
+    return rows, baseline.compare(results, base, statuses(rows)), path
 
 
 def verdict(run_dir: str | os.PathLike) -> str:
     """The claims table and, when the profile has a baseline, the check's verdict, as text."""
-    text = "findings:\n" + claims.summary(claims.evaluate(store.read_results(run_dir)))
-    try:
-        drift, path = check(run_dir)
-    except (ValueError, OSError) as exc:  # a damaged baseline must not fail a finished run
+    try:  # a damaged baseline must not fail a finished run
+        rows, drift, path = check(run_dir)
+    except (ValueError, OSError, KeyError, TypeError) as exc:
+        text = "findings:\n" + claims.summary(claims.evaluate(store.read_results(run_dir)))
         return text + f"\nbaseline check not possible: {exc}"
+    text = "findings:\n" + claims.summary(rows)
     if drift is None:
         return text + f"\nno baseline at {path}: nothing to compare with"
     return text + f"\n{drift.report()}\n  (against {path}; drift is news, not a failed run: " \
@@ -207,38 +235,48 @@ def main_run(args) -> int:
 def main_check(args) -> int:
     """``check``: print the claims and the comparison; 1 on drift, 2 on an unusable input."""
     try:
-        drift, path = check(args.run_dir, args.baseline)
+        rows, drift, path = check(args.run_dir, args.baseline)
     except (ValueError, FileNotFoundError, json.JSONDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print("findings:\n" + claims.summary(claims.evaluate(store.read_results(args.run_dir))))
+    print("findings:\n" + claims.summary(rows))
     if drift is None:
         print(f"error: no baseline at {path}; write one with 'python -m nbhelpers baseline "
-              f"{args.run_dir}' or pass --baseline FILE", file=sys.stderr)
+              f"--runs {args.run_dir} ...' or pass --baseline FILE", file=sys.stderr)
         return 2
     print(f"{drift.report(limit=10_000)}\n  (against {path})")
     return 0 if drift.ok else 1
 
 
 def main_baseline(args) -> int:
-    """``baseline``: write a baseline from a run (tolerances from a second seed with --spread)."""
-    results = store.read_results(args.run_dir)
-    env = results.get("environment", {})
-    if not results or not env:
-        print(f"error: {Path(args.run_dir) / store.RESULTS} holds no run with an environment "
-              f"record; run the series first", file=sys.stderr)
+    """``baseline``: write a baseline from runs with different seeds (``--runs A B C ...``)."""
+    runs = []
+    for run_dir in args.runs:
+        results = store.read_results(run_dir)
+        if not results or not results.get("environment"):
+            print(f"error: {Path(run_dir) / store.RESULTS} holds no run with an environment "
+                  f"record; run the series first", file=sys.stderr)
+            return 2
+        runs.append(results)
+    profiles = {r["environment"].get("profile") for r in runs}
+    seeds = [r["environment"].get("seed") for r in runs]
+    if len(profiles) != 1 or len(set(seeds)) != len(seeds):
+        print(f"error: expected runs of one profile with different seeds, found profiles "
+              f"{sorted(map(str, profiles))} and seeds {seeds}", file=sys.stderr)
         return 2
-    spread = store.read_results(args.spread) if args.spread else None
-    lend = read_json(args.scale_from) if args.scale_from and spread is None else None
-    if spread is not None:
-        how = f"tolerances {args.factor} x the difference to seed {spread.get('environment', {}).get('seed')}"
-    elif lend is not None:
-        how = (f"tolerances: the relative seed spread of {Path(args.scale_from).name} for keys of "
-               f"the same name, 5 % for the others")
-    else:
-        how = "default tolerances (5 %)"
-    note = f"profile {env.get('profile')}, seed {env.get('seed')}; {how}"
-    out = Path(args.out) if args.out else baseline_path(env["profile"])
-    atomic_write_json(out, baseline.make_baseline(results, spread, args.factor, note, lend))
-    print(f"wrote {out} ({note}); review it and commit it")
+    lend = load_baseline(args.scale_from) if args.scale_from else None
+    profile = profiles.pop()
+    note = (f"profile {profile}, seeds {', '.join(map(str, seeds))}"
+            + (f"; relative tolerances of {Path(args.scale_from).name} where wider"
+               if lend else ""))
+    first = baseline.make_baseline(runs, note, lend)
+    spread = baseline.spreads(first)
+    per_seed = [statuses(claims.evaluate(r, spread=spread)) for r in runs]
+    agreed = {cid: (per_seed[0][cid] if all(s[cid] == per_seed[0][cid] for s in per_seed)
+                    else claims.NOISE) for cid in per_seed[0]}
+    out = Path(args.out) if args.out else baseline_path(profile)
+    base = {**first, "claims": agreed}
+    atomic_write_json(out, base)
+    print(f"wrote {out}: {len(base['values'])} values from {len(runs)} runs ({note}); "
+          f"review it and commit it")
     return 0

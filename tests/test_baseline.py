@@ -1,54 +1,122 @@
-"""Baselines: what is compared, tolerances from a seed spread, drift found and named."""
+"""Baselines: what is compared (order- and sign-free numbers only), tolerances from several seeds
+by the stated rule, and a drift report that puts changed claims and the farthest moves first."""
 
+import statistics
+
+import numpy as np
 import pytest
 
 from nbhelpers import baseline
+from nbhelpers.latent.density import LatentDensity
 
-RUN = {"environment": {"seed": 0, "versions": {"numpy": "2.0"}},
-       "01_a": {"loss": 0.5, "seconds_per_epoch": 3.2, "epochs": 3, "ok": True,
-                "table": [{"n": 100, "kl": 1.25, "seconds": 4.0}],
-                "resources": {"rss_gb": 0.9}, "data_path": "/x"}}
+NB2, NB4 = "02_latent_number_density", "04_pca_ellipses"
 
 
-def test_flatten_keeps_what_the_seed_determines():
-    assert baseline.flatten(RUN) == {"01_a/loss": 0.5, "01_a/epochs": 3.0, "01_a/ok": 1.0,
-                                     "01_a/table[0]/n": 100.0, "01_a/table[0]/kl": 1.25}
+def _run(seed_shift: float = 0.0, **more) -> dict:
+    return {"environment": {"seed": 0, "profile": "smoke", "versions": {"numpy": "2.0"}},
+            "01_autoencoder_training": {"params": {"encoder": 1000, "decoder": 900},
+                                        "loss_last_epoch": 0.5 + seed_shift,
+                                        "seconds_per_epoch": 3.2},
+            NB2: {"fit_r2_median": 0.98 + seed_shift / 10, "off_centre_count": 4,
+                  "off_center_axes": [{"axis": 3, "center": -2.1}, {"axis": 7, "center": 2.4}],
+                  **more},
+            NB4: {"inside_2sigma": 0.87, "top_correlated_axes": [{"i": 1, "j": 5, "rho": -0.99}],
+                  "ellipse_pairs": {"0,1": {"inside_2sigma": 0.86}}},
+            "07_ground_truth_factors": {"probe_ae": {
+                "mig": 0.02, "factors": {"smile": {"best_axis": 13, "r2": 0.4}}}}}
 
 
-def test_tolerances_from_the_spread_of_two_seeds():
-    other = {"01_a": {"loss": 0.52, "epochs": 3, "table": [{"n": 100, "kl": 1.05}]}}
-    b = baseline.make_baseline(RUN, other, factor=1.5)
-    v = b["values"]
-    assert v["01_a/loss"]["abs"] == pytest.approx(0.03) and v["01_a/epochs"]["abs"] == 0.0
-    assert v["01_a/table[0]/kl"]["abs"] == pytest.approx(0.3)
-    assert v["01_a/ok"] == {"value": 1.0, "abs": baseline.DEFAULT_ABS, "rel": baseline.DEFAULT_REL}
-    assert b["tolerance_from"] == "seed spread"
+def test_only_order_and_sign_free_keys_are_compared():
+    keys = set(baseline.compared(_run()))
+    assert keys == {"01_autoencoder_training/params/encoder",
+                    "01_autoencoder_training/params/decoder",
+                    "01_autoencoder_training/loss_last_epoch", f"{NB2}/fit_r2_median",
+                    f"{NB2}/off_centre_count", f"{NB4}/inside_2sigma",
+                    "07_ground_truth_factors/probe_ae/mig"}
+    # axis indices, signs, per-axis and per-pair records by position, timings: never
+    for key in baseline.flatten(_run()):
+        if any(w in key for w in ("axis", "axes", "rho", "pairs", "seconds", "environment")):
+            assert baseline.group_of(key) is None, key
 
 
-def test_compare_names_moved_missing_and_added_keys():
-    b = baseline.make_baseline(RUN, {"01_a": {"loss": 0.52}})
-    assert baseline.compare(RUN, b).ok
-    moved = {"01_a": {**RUN["01_a"], "loss": 0.6, "new": 1.0}}
-    del moved["01_a"]["epochs"]
-    d = baseline.compare(moved, b)
-    assert not d.ok and [m[0] for m in d.moved] == ["01_a/loss"]
-    assert d.missing == ["01_a/epochs"] and d.added == ["01_a/new"]
-    text = d.report()
-    assert "moved    01_a/loss: baseline 0.5, now 0.6 (tolerance 0.03)" in text
-    assert "missing  01_a/epochs" in text and "DRIFT" in text
-    within = {"01_a": {**RUN["01_a"], "loss": 0.529}}
-    assert baseline.compare(within, b).ok
+def test_the_density_summary_does_not_see_the_order_or_sign_of_axes():
+    rng = np.random.default_rng(0)
+    z = rng.normal(0, 1, (4000, 12)) * rng.uniform(0.5, 2, 12) + rng.normal(0, 2, 12)
+    perm, flip = rng.permutation(12), np.where(rng.random(12) < 0.5, -1.0, 1.0)
+    a = LatentDensity(bin_width=0.25).fit(z).summary()
+    b = LatentDensity(bin_width=0.25).fit(z[:, perm] * flip).summary()
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k] == pytest.approx(b[k], rel=1e-4, abs=1e-4), k
 
 
-def test_scale_from_lends_relative_tolerances_by_key():
-    smoke = baseline.make_baseline({"01_a": {"loss": 0.5, "n": 0.0}},
-                                   {"01_a": {"loss": 0.52, "n": 0.0}})
-    big = {"01_a": {"loss": 0.25, "n": 3.0, "only_here": 7.0}}
-    b = baseline.make_baseline(big, scale_from=smoke)
-    v = b["values"]
-    assert v["01_a/loss"]["rel"] == pytest.approx(0.03 / 0.5 + baseline.FLOOR_REL)
-    assert baseline.compare({"01_a": {**big["01_a"], "loss": 0.264}}, b).ok  # within 6 %
-    assert not baseline.compare({"01_a": {**big["01_a"], "loss": 0.27}}, b).ok
-    assert v["01_a/only_here"]["rel"] == baseline.DEFAULT_REL
-    assert v["01_a/n"]["rel"] == baseline.DEFAULT_REL  # no spread measured there: the default
-    assert b["tolerance_from"] == "relative seed spread of another profile's baseline"
+def test_tolerance_rule_on_known_numbers():
+    values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    mean, tol = baseline.tolerance(values)
+    assert mean == 3.5 and tol == pytest.approx(baseline.K * statistics.stdev(values))
+    # one far seed: the widened range wins over K x sd
+    values = [0.0] * 99 + [10.0]
+    mean, tol = baseline.tolerance(values)
+    assert mean == pytest.approx(0.1) and tol == pytest.approx(baseline.WIDEN * 9.9)
+    assert baseline.spread(values) == pytest.approx(baseline.WIDEN * 9.9)
+    # seeds that agree exactly: the floor, never a rounding error's width
+    assert baseline.tolerance([0.87] * 5)[1] == pytest.approx(0.0087)
+    assert baseline.tolerance([0.0] * 5)[1] == baseline.FLOOR_ZERO
+    assert baseline.tolerance([9] * 5)[1] == baseline.FLOOR_COUNT  # a count: one step
+    assert baseline.tolerance([421216.0] * 5, exact=True) == (421216.0, 0.0)
+
+
+def test_baseline_from_seeds_records_its_rule_and_what_made_it():
+    runs = [_run(s / 100) for s in range(5)]
+    for i, r in enumerate(runs):
+        r["environment"]["seed"] = i
+    b = baseline.make_baseline(runs, "five seeds")
+    assert b["made_from"]["seeds"] == [0, 1, 2, 3, 4] and b["made_from"]["profile"] == "smoke"
+    assert b["rule"] == baseline.RULE and "standard deviation" in b["rule"]
+    loss = b["values"]["01_autoencoder_training/loss_last_epoch"]
+    assert loss["value"] == pytest.approx(0.52) and loss["seeds"] == [0.5, 0.51, 0.52, 0.53, 0.54]
+    assert loss["tol"] == pytest.approx(baseline.K * statistics.stdev(loss["seeds"]), rel=1e-3)
+    assert b["values"]["01_autoencoder_training/params/encoder"]["tol"] == 0.0
+    assert set(b["groups"]) == {g.name for g in baseline.COMPARED}
+    # every seed that made the baseline passes it
+    assert all(baseline.compare(r, b).ok for r in runs)
+
+
+def test_scale_from_lends_a_wider_relative_tolerance():
+    small = baseline.make_baseline([_run(0.0), _run(0.1)])  # loss 0.5 / 0.6: wide
+    big = baseline.make_baseline([_run(0.0), _run(0.001)], scale_from=small)
+    rel = small["values"]["01_autoencoder_training/loss_last_epoch"]["tol"] / 0.55
+    assert big["values"]["01_autoencoder_training/loss_last_epoch"]["tol"] == pytest.approx(
+        rel * 0.5005, rel=1e-3)
+    assert "01_autoencoder_training/loss_last_epoch" in big["lent_from_other_profile"]
+
+
+def test_report_puts_changed_claims_first_then_the_farthest_move_then_missing_and_added():
+    b = baseline.make_baseline([_run(s / 100) for s in range(5)], claims_rows={"voids": "holds"})
+    now = _run(0.02)
+    now["01_autoencoder_training"]["loss_last_epoch"] = 0.9  # far
+    now[NB2]["fit_r2_median"] = 1.0  # a little past its tolerance
+    del now[NB4]["inside_2sigma"]
+    now[NB2]["broad_count"] = 3
+    d = baseline.compare(now, b, {"voids": "does not hold"})
+    assert not d.ok and [m.key for m in d.moved] == ["01_autoencoder_training/loss_last_epoch",
+                                                       f"{NB2}/fit_r2_median"]
+    assert d.missing == [f"{NB4}/inside_2sigma"] and d.added == [f"{NB2}/broad_count"]
+    lines = d.report().splitlines()
+    assert lines[0].endswith("DRIFT") and lines[1] == "  claim    voids: holds -> does not hold"
+    assert lines[2] == "  01_autoencoder_training:" and "loss_last_epoch" in lines[3]
+    far = d.moved[0]
+    assert far.units == pytest.approx(abs(0.9 - 0.52) / far.tol)
+    assert f"moved  loss_last_epoch: {far.units:.1f} tolerances" in lines[3]
+    assert lines[4] == f"  {NB2}:" and lines[-2:] == [f"  missing  {NB4}/inside_2sigma",
+                                                     f"  added    {NB2}/broad_count"]
+    nan = _run(0.02)
+    nan[NB4]["inside_2sigma"] = float("nan")
+    assert not baseline.compare(nan, b).ok
+
+
+def test_every_claim_reads_a_compared_key():
+    from nbhelpers import claims
+
+    for c in claims.CLAIMS:
+        assert baseline.group_of(c.key) is not None, c.key

@@ -18,7 +18,7 @@ def test_findings_table_lists_every_claim_with_its_status():
     rows = claims.evaluate({})
     out = report.findings_html(rows)
     assert out.count("<tr class='unmeasured'>") == len(claims.CLAIMS)
-    assert f"0 holds, 0 does not hold, {len(claims.CLAIMS)} not measured" in out
+    assert f"0 holds, 0 does not hold, 0 within noise, {len(claims.CLAIMS)} not measured" in out
 
 
 def test_every_saved_figure_is_in_the_report_even_when_its_cell_shows_none(tmp_path):

@@ -64,6 +64,11 @@ def radius_range(radius: np.ndarray, share: float = 0.001) -> dict[str, float]:
             "max": float(radius.max()), "share_outside_each": share}
 
 
+def _quantiles(values: np.ndarray, q) -> dict[str, float]:
+    """{"q10": ..., "q50": ...} of ``values`` at the shares ``q``."""
+    return {f"q{round(100 * p)}": round(float(v), 4) for p, v in zip(q, np.quantile(values, q))}
+
+
 class LatentDensity(BaseEstimator):
     """Per-axis and radial number densities of z-points, with Gaussian fits.
 
@@ -106,6 +111,31 @@ class LatentDensity(BaseEstimator):
         self.radius_mean_ = float(radius.mean())
         self.radius_range_ = radius_range(radius)
         return self
+
+    def summary(self) -> dict:
+        """The fit's numbers that mean the same in every run, whatever the order and sign of the
+        axes: counts and shares of off-centre and broad axes, quantiles of the per-axis widths
+        and |centres|, the radius peak over sqrt(z_dim) and over sqrt(z_dim) x median sigma (the
+        scale-free form). Per-axis records stay in ``axis_table``."""
+        check_is_fitted(self, "sigmas_")
+        q = (0.1, 0.5, 0.9)
+        off = np.abs(self.centers_) > self.center_threshold * self.sigma_median_
+        broad = self.sigmas_ > self.broad_factor * self.sigma_median_
+        return {
+            "z_dim": int(self.z_dim_),
+            "fit_r2_median": float(np.median(self.fit_r2_)),
+            "sigma_median": self.sigma_median_,
+            "sigma_quantiles": _quantiles(self.sigmas_, q),
+            "abs_center_quantiles": _quantiles(np.abs(self.centers_), q),
+            "off_centre_count": int(off.sum()), "broad_count": int(broad.sum()),
+            "off_center_count": int(len(self.off_center_axes_)),
+            "off_center_share": round(len(self.off_center_axes_) / self.z_dim_, 4),
+            "radius_peak": float(self.radius_peak_),
+            "radius_expected": self.radius_expected_,
+            "radius_ratio": round(float(self.radius_peak_) / self.radius_expected_, 4),
+            "radius_ratio_scaled": round(float(self.radius_peak_)
+                                         / (self.radius_expected_ * self.sigma_median_), 4),
+        }
 
     def fitted_curve(self, axis: int, points: int = 300) -> tuple[np.ndarray, np.ndarray]:
         """(x, counts) of the Gaussian fitted to ``axis``, over the range of its histogram."""

@@ -76,3 +76,13 @@ def gaussian_reference(z: np.ndarray, seed: int = 0) -> np.ndarray:
     w, v = np.linalg.eigh(cov)
     root = v * np.sqrt(np.clip(w, 0.0, None))
     return (mean + rng.standard_normal(z.shape) @ root.T).astype(np.float32)
+
+
+def ratio_summary(voids) -> dict:
+    """The median, smallest and largest void ratio over several maps (``VoidShare``s), and how
+    many: the one number that reads "more voids than a Gaussian" over a whole study."""
+    ratios = sorted(v.ratio for v in voids)
+    if not ratios:
+        raise ValueError("no void shares to summarise")
+    return {"median": round(float(np.median(ratios)), 4), "min": round(ratios[0], 4),
+            "max": round(ratios[-1], 4), "maps": len(ratios)}

@@ -27,10 +27,7 @@ def number_density(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDen
                               "axis": round(density.bin_width, 4),
                               "radius": [round(w, 4) for w in density.radius_widths]})
     run.record("off_center_axes", density.axis_table())
-    run.record("off_center_count", int(len(density.off_center_axes_)))
-    run.record("fit_r2_median", float(np.median(density.fit_r2_)))
-    run.record("sigma_median", density.sigma_median_)
-    run.record("radius_peak", density.radius_peak_)
-    run.record("radius_expected", density.radius_expected_)
+    for key, value in density.summary().items():
+        run.record(key, value)
     run.record("radius_range", {k: round(v, 4) for k, v in density.radius_range_.items()})
     return density

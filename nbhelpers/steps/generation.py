@@ -3,7 +3,7 @@
 Decoded and reconstructed faces come one batch at a time as uint8 (``models.decode`` and
 ``models.reconstruct``, a quarter of float32); the real reference set is turned into features
 once; only a few previews per sampler are kept. Measured on the celeba plan (16,277 held-out faces,
-5,000 per sampler), this keeps notebook 06's peak RSS within Colab's RAM (README).
+5,000 per sampler), this keeps notebook 06's peak RSS within Colab's RAM (docs/colab.md).
 """
 
 from __future__ import annotations
@@ -105,6 +105,9 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
     out.previews["VAE N(0, I)"] = vae_faces[:preview]
     out.table["reconstruction"] = score(reconstruct(inputs.ae, real[:n]))
     run.record("realism", out.table)
+    ae_rows = {k[3:]: v for k, v in out.table.items() if k.startswith("ae/")}
+    for key, value in metrics.sampler_margins(ae_rows).items():
+        run.record(key, value)
     return out
 
 

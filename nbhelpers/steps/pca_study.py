@@ -39,6 +39,7 @@ def trimmed_pca(cfg: config.Profile, run: RunDir, z: np.ndarray, density: Latent
     t = pca_after_trim(z, density.trim(z, fact), fact, cfg.pca_max_points, cfg.seed)
     check = pearson_check(t.components)
     values = {"components_for_80pct": t.pca.components_for_target_,
+              "components_share_80pct": round(t.pca.components_for_target_ / z.shape[1], 4),
               "pearson_max_offdiag": check["max_offdiag"],
               "pearson_max_diag_deviation": check["max_diag_deviation"],
               "survivors": t.n, "pca_points": t.n_analysed}

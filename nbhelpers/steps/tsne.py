@@ -15,7 +15,7 @@ from ..latent.planes import ZoomPanel, plane, zoom_panels
 from ..latent.scale import axis_spread, widths
 from ..latent.subsets import subset
 from ..latent.tsne import TSNEJob, TSNEResult, tsne_series
-from ..latent.voids import VoidShare, gaussian_reference, void_share
+from ..latent.voids import VoidShare, gaussian_reference, ratio_summary, void_share
 from ..store import RunDir
 
 MAP_INDEX, MAP_EMBEDDING = "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"
@@ -74,7 +74,10 @@ def raw_pca(run: RunDir, z: np.ndarray, first: int = 12) -> LatentPCA:
     """PCA of all raw z-points (the blog: one dominant component, flat after about 10); records
     the explained-variance ratios of the first ``first`` components."""
     pca = LatentPCA().fit(z)
-    run.record("raw_pca_variance", [round(float(v), 5) for v in pca.explained_variance_ratio_[:first]])
+    ratios = pca.explained_variance_ratio_
+    run.record("raw_pca_variance", [round(float(v), 5) for v in ratios[:first]])
+    run.record("raw_pca_dominance", round(float(ratios[0] / ratios[1]), 4) if len(ratios) > 1
+               else None)
     return pca
 
 
@@ -98,12 +101,14 @@ def _ladder(cfg: config.Profile, spread: float) -> tuple:
 
 
 def planes(cfg: config.Profile, run: RunDir, z: np.ndarray, pca: LatentPCA,
-           reference: np.ndarray | None = None) -> Planes:
+           reference: np.ndarray | None = None, map_voids=()) -> Planes:
     """The profile's PCA planes (the blog's (0, 1), (0, 17), (7, 34)) with the zoom ladder around
     the centre, and the plane of the two broadest original axes around their mean (whole, and the
     first square). Recorded: ``zoom_ladder`` (the spread, each panel's side in data units and
-    point count) and ``plane_voids`` (each whole plane's void share against the Gaussian
-    reference projected the same way). ``reference``: the Gaussian sample of ``tsne_maps``."""
+    point count), ``plane_voids`` (each whole plane's void share against the Gaussian
+    reference projected the same way) and ``void_ratio`` (median, range and count of the ratios
+    over the planes and ``map_voids``, the t-SNE maps' shares). ``reference``: the Gaussian
+    sample of ``tsne_maps``."""
     components = pca.transform(z)
     spread = axis_spread(z)
     ladder = _ladder(cfg, spread)
@@ -121,6 +126,7 @@ def planes(cfg: config.Profile, run: RunDir, z: np.ndarray, pca: LatentPCA,
              for i, j in pairs}
     voids[f"z {b0},{b1}"] = void_share(plane(z, b0, b1), plane(ref, b0, b1))
     run.record("plane_voids", {k: v.record() for k, v in voids.items()})
+    run.record("void_ratio", ratio_summary([*map_voids, *voids.values()]))
     panels_by_name = {**{f"PCA {i},{j}": p for (i, j), p in pca_panels.items()},
                       f"z {b0},{b1}": original}
     run.record("zoom_ladder", {

@@ -19,6 +19,7 @@ import numpy as np
 from .. import config
 from ..data import Dataset
 from ..latent import ellipses
+from ..latent.metrics import share_noise, share_of_way
 from ..latent.density import LatentDensity
 from ..latent.pca import LatentPCA, component_pairs
 from ..latent.sampling import standard_normal
@@ -53,12 +54,7 @@ def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = Tr
     z = np.asarray(z)
     density = scaled_density(cfg, z)
     run.record("vae_density", {
-        "spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4),
-        "fit_r2_median": round(float(np.median(density.fit_r2_)), 4),
-        "sigma_median": round(density.sigma_median_, 4),
-        "off_center_count": int(len(density.off_center_axes_)),
-        "radius_peak": round(float(density.radius_peak_), 4),
-        "radius_expected": round(density.radius_expected_, 4),
+        "spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4), **density.summary(),
         "chi_mode": round(float(np.sqrt(density.z_dim_ - 1)), 4),
         "radius_range": {k: round(v, 4) for k, v in density.radius_range_.items()}})
     n = min(cfg.vae_tsne_points, len(z))
@@ -109,4 +105,26 @@ def kl_sweep(cfg: config.Profile, run: RunDir, ds: Dataset, progress: bool = Tru
         faces[f"{w:g}"] = generated[:8]
     run.record("kl_sweep", {"images": cfg.sweep_images, "epochs": cfg.sweep_epochs,
                             "rows": rows})
+    run.record("tiny_kl_way", tiny_kl_way(rows, cfg.n_generate))
     return {"rows": rows, "faces": faces}
+
+
+def tiny_kl_way(rows: dict[str, dict], draws: int) -> dict:
+    """How far the smallest non-zero KL weight lies on the way from weight 0 (an AE) to the
+    largest weight, in the radius peak (in logarithms: radii differ by factors) and in the
+    precision of faces from N(0, I) (``draws`` faces each); ``worst`` is the larger of the two.
+    A way no longer than its noise (both precisions 0, or within three standard errors of each
+    other) is None: nothing was measured there."""
+    weights = sorted(rows, key=float)
+    if float(weights[0]) != 0.0 or len(weights) < 3:
+        return {"skipped": "the sweep needs weight 0 (the AE reference), a tiny and a large weight"}
+    ae, tiny, big = rows[weights[0]], rows[weights[1]], rows[weights[-1]]
+    out = {"tiny": weights[1], "large": weights[-1],
+           "radius": share_of_way(ae["radius_peak"], tiny["radius_peak"], big["radius_peak"],
+                                  log=True),
+           "precision": share_of_way(ae["precision"], tiny["precision"], big["precision"],
+                                     noise=share_noise(ae["precision"], big["precision"], draws))}
+    measured = [v for v in (out["radius"], out["precision"]) if v is not None]
+    out = {k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}
+    out["worst"] = round(max(measured), 4) if measured else None
+    return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from .. import config, resources
+from .. import config, models, resources
 from ..data import Dataset
 from ..latent.sampling import standard_normal
 from ..models import decode
@@ -21,7 +21,7 @@ from ..models.fit import TrainResult, state_bytes
 from ..store import RunDir
 from .dataset import split
 from .generation import Realism, RealismScorer
-from .training import build_vae
+from .training import build_vae, variants_table
 
 
 def faces_from_normal(cfg: config.Profile, run: RunDir, ds: Dataset,
@@ -36,7 +36,34 @@ def faces_from_normal(cfg: config.Profile, run: RunDir, ds: Dataset,
         out.table[name] = judge.score(faces)
         out.previews[name] = faces[:12]
     run.record("normal_faces_realism", out.table)
+    if "vae_nodense" in out.table:  # the blog: "no visible reduction of the quality"
+        run.record("quality_gap", round(out.table["vae"]["precision"]
+                                        - out.table["vae_nodense"]["precision"], 4))
     return out
+
+
+def parameter_table(run: RunDir) -> dict:
+    """The blog's parameter table (``models.parameter_table``), recorded as ``encoder_params``
+    and ``decoder_params``, with the Encoder's size with the extra Dense layer over its size
+    without (``encoder_ratio``; the blog: 5.11 M -> 2.88 M)."""
+    table = models.parameter_table()
+    enc = table["encoder"]
+    run.record("encoder_params", enc)
+    run.record("decoder_params", table["decoder"])
+    run.record("encoder_ratio", round(enc["z256_dense256"] / enc["z256"], 4))
+    return table
+
+
+def compare_variants(run: RunDir, variants: dict[str, TrainResult]) -> dict[str, dict]:
+    """Each trained variant's losses and Encoder size (``training.variants_table``), recorded as
+    ``variants``; with both variants, the relative gap of their last validation losses
+    (``val_loss_gap``: |with - without| / without)."""
+    table = variants_table(variants)
+    run.record("variants", table)
+    if "vae_nodense" in table:
+        a, b = table["vae"]["val_loss_last_epoch"], table["vae_nodense"]["val_loss_last_epoch"]
+        run.record("val_loss_gap", round(abs(a - b) / abs(b), 4))
+    return table
 
 
 def memory(run: RunDir, variants: dict[str, TrainResult]) -> dict[str, dict]:
