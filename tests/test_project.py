@@ -64,3 +64,18 @@ def test_notebook_is_clean_and_thin(path):
         assert len(lines) <= 15, f"cell {i} has {len(lines)} lines of code"
     assert nb["cells"][0]["cell_type"] == "markdown" and nb["cells"][0]["source"][0].startswith("# ")
     assert "nbh.end()" in "".join(code[-1]["source"]), "a resource line at the end"
+
+
+def test_readme_is_short_and_links_every_doc():
+    text = (ROOT / "README.md").read_text()
+    assert len(text.splitlines()) <= 150
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        assert f"(docs/{doc.name})" in text, f"README does not link docs/{doc.name}"
+
+
+def test_readme_and_docs_list_the_compared_groups_of_the_committed_baseline():
+    from nbhelpers import baseline
+
+    table = baseline.groups_table(json.loads((ROOT / "baselines" / "smoke.json").read_text()))
+    assert table in (ROOT / "README.md").read_text()
+    assert table in (ROOT / "docs" / "regression.md").read_text()
