@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                            "that is wider (e.g. baselines/smoke.json for the default profile)")
     base.add_argument("--out", default=None, metavar="FILE",
                       help="where to write (default: baselines/<profile>.json)")
+    base.add_argument("--note", default="", help="a sentence on where the runs came from")
     args = parser.parse_args(argv)
 
     from . import runner

@@ -268,7 +268,7 @@ def main_baseline(args) -> int:
     profile = profiles.pop()
     note = (f"profile {profile}, seeds {', '.join(map(str, seeds))}"
             + (f"; relative tolerances of {Path(args.scale_from).name} where wider"
-               if lend else ""))
+               if lend else "") + (f"; {args.note}" if getattr(args, "note", "") else ""))
     first = baseline.make_baseline(runs, note, lend)
     spread = baseline.spreads(first)
     per_seed = [statuses(claims.evaluate(r, spread=spread)) for r in runs]

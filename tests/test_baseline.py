@@ -120,3 +120,34 @@ def test_every_claim_reads_a_compared_key():
 
     for c in claims.CLAIMS:
         assert baseline.group_of(c.key) is not None, c.key
+
+
+def _run_dir(tmp_path, name: str, results: dict):
+    import json
+
+    path = tmp_path / name
+    path.mkdir()
+    (path / "results.json").write_text(json.dumps(results))
+    return str(path)
+
+
+def test_baseline_command_makes_one_from_several_runs_and_refuses_mixed_ones(tmp_path, capsys):
+    import json
+
+    from nbhelpers.__main__ import main
+
+    runs = []
+    for seed in range(3):
+        r = _run(seed / 100)
+        r["environment"]["seed"] = seed
+        runs.append(_run_dir(tmp_path, f"s{seed}", r))
+    out = tmp_path / "b.json"
+    assert main(["baseline", "--runs", *runs, "--out", str(out), "--note", "a test"]) == 0
+    b = json.loads(out.read_text())
+    assert b["made_from"]["seeds"] == [0, 1, 2] and b["note"].endswith("; a test")
+    assert b["values"]["01_autoencoder_training/loss_last_epoch"]["seeds"] == [0.5, 0.51, 0.52]
+    assert main(["check", runs[1], "--baseline", str(out)]) == 0
+    twice = main(["baseline", "--runs", runs[0], runs[0], "--out", str(tmp_path / "x.json")])
+    assert twice == 2 and "different seeds, found profiles ['smoke'] and seeds [0, 0]" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "x.json").exists()
