@@ -69,3 +69,53 @@ def test_table_names_the_axis_carrying_each_factor():
 def test_mismatched_rows_are_refused():
     with pytest.raises(ValueError, match="same N"):
         FactorProbe().fit(np.zeros((100, 3)), np.zeros((90, 2)))
+
+
+def _reference_dci(importance: np.ndarray) -> tuple[float, float]:
+    """disentanglement_lib's dci.py, its formulas written out with scipy, on an importance matrix
+    whose columns sum to 1 (its gradient-boosted trees' feature_importances_ do)."""
+    from scipy.stats import entropy
+
+    d, k = importance.shape
+    per_code = 1.0 - entropy(importance.T + 1e-11, base=k)
+    dis = np.sum(per_code * importance.sum(axis=1) / importance.sum())
+    per_factor = 1.0 - entropy(importance + 1e-11, base=d)
+    com = np.sum(per_factor * importance.sum(axis=0) / importance.sum())
+    return float(dis), float(com)
+
+
+def test_dci_agrees_with_disentanglement_libs_formulas_on_normalised_importances():
+    raw = np.abs(np.random.default_rng(5).standard_normal((8, 5))) ** 3
+    raw[:, 2] *= 40.0  # one factor with large raw importances: the library normalises them away
+    ours = dci(raw, np.ones(5))
+    dis, com = _reference_dci(raw / raw.sum(axis=0))
+    assert ours["disentanglement"] == pytest.approx(dis, abs=1e-6)
+    assert ours["completeness"] == pytest.approx(com, abs=1e-6)
+
+
+def test_rescaling_a_factor_changes_neither_disentanglement_nor_completeness():
+    f = _factors()
+    rng = np.random.default_rng(6)
+    z = f @ rng.standard_normal((6, 6)) * 0.5 + f * 2 + 0.2 * rng.standard_normal(f.shape)
+    base = FactorProbe().fit(z, f).dci_
+    scaled = f.copy()
+    scaled[:, 0] *= 100.0  # a factor in other units: its ridge coefficients are 100 x larger
+    moved = FactorProbe().fit(z, scaled).dci_
+    assert moved["disentanglement"] == pytest.approx(base["disentanglement"], abs=1e-9)
+    assert moved["completeness"] == pytest.approx(base["completeness"], abs=1e-9)
+
+
+def test_mig_keeps_the_levels_of_a_discrete_factor_with_32_of_them():
+    levels = np.repeat(np.arange(32), 50).astype(float)  # 32 levels, 50 rows each
+    codes = discretise(levels[:, None], keep_discrete=True)
+    assert len(np.unique(codes)) == 32
+    assert len(np.unique(discretise(levels[:, None]))) == 20  # binned as a representation
+    # z reads the factor exactly: binned into 20 levels, it carries log(20) of its log(32) nats
+    from sklearn.metrics import mutual_info_score
+
+    z = np.c_[levels, np.random.default_rng(7).standard_normal(len(levels))]
+    score, mi = mig(z, levels[:, None])
+    zc = discretise(z)
+    expected = (mutual_info_score(levels, zc[:, 0]) - mutual_info_score(levels, zc[:, 1])) \
+        / mutual_info_score(levels, levels)
+    assert score == pytest.approx(expected) and 0.75 < score < 0.9  # binned to 20: about 1

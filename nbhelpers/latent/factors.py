@@ -8,12 +8,14 @@
 - ``importances_`` (D, K): |coefficient| of each standardised z axis in each factor's ridge
   regression (scikit-learn's ``Ridge``): the matrix Eastwood and Williams (2018, "A Framework for
   the Quantitative Evaluation of Disentangled Representations") build DCI from.
-- ``dci_``: disentanglement (each code axis explains one factor: 1 - entropy of its row of
-  importances in base K, weighted by the row's share of all importance), completeness (each
-  factor is explained by one axis: 1 - entropy of its column in base D, averaged), and
+- ``dci_``: as disentanglement_lib computes it, from importances normalised per factor:
+  disentanglement (each code axis explains one factor: 1 - entropy of its row in base K,
+  weighted by the row's share of all importance), completeness (each factor is explained by one
+  axis: 1 - entropy of its column in base D, weighted by the column's share) and
   informativeness (the mean held-out R^2).
 - ``mig_``: the Mutual Information Gap (Chen et al. 2018) as computed in disentanglement_lib:
-  z axes and continuous factors discretised into ``n_bins`` equal-width bins (20), the mutual
+  z axes and continuous factors discretised into ``n_bins`` equal-width bins (20), discrete
+  factors at their own levels, the mutual
   information of every (axis, factor) pair, and per factor the gap between its two most
   informative axes divided by the factor's entropy, averaged over factors.
 """
@@ -29,15 +31,19 @@ from sklearn.utils.validation import check_is_fitted
 from .subsets import subset
 
 
-def discretise(x: np.ndarray, n_bins: int = 20) -> np.ndarray:
-    """Each column of ``x`` into ``n_bins`` equal-width bins (columns with at most ``n_bins``
-    distinct values, like a 0/1 factor, keep their values as codes)."""
+def discretise(x: np.ndarray, n_bins: int = 20, keep_discrete: bool = False) -> np.ndarray:
+    """Each column of ``x`` into ``n_bins`` equal-width bins, as disentanglement_lib's
+    ``make_discretizer`` bins a representation; columns with at most ``n_bins`` distinct values
+    (a 0/1 factor) keep their values as codes. With ``keep_discrete``, columns of whole numbers
+    (discrete factors) keep their levels however many there are, as the library keeps a ground
+    truth factor's values: only continuous columns are binned."""
     x = np.asarray(x)
     out = np.empty(x.shape, np.int64)
     for j in range(x.shape[1]):
         col = x[:, j]
         values = np.unique(col)
-        if len(values) <= n_bins:
+        whole = keep_discrete and bool(np.all(np.mod(values, 1) == 0))
+        if len(values) <= n_bins or whole:
             out[:, j] = np.searchsorted(values, col)
         else:
             out[:, j] = np.digitize(col, np.histogram(col, n_bins)[1][:-1])
@@ -53,19 +59,26 @@ def _entropy_rows(p: np.ndarray, base: int) -> np.ndarray:
 
 
 def dci(importances: np.ndarray, r2: np.ndarray) -> dict[str, float]:
-    """Disentanglement, completeness and informativeness from an importance matrix (D, K)."""
+    """Disentanglement, completeness and informativeness from an importance matrix (D, K), by
+    disentanglement_lib's formulas (``evaluation/metrics/dci.py``): each factor's importances
+    are normalised to sum to 1 first (its gradient-boosted trees' ``feature_importances_`` do),
+    so rescaling a factor changes nothing; disentanglement weights each code by its share of all
+    importance, completeness each factor by its share (equal after the normalisation)."""
     r = np.abs(np.asarray(importances, dtype=np.float64))
+    r = r / np.maximum(r.sum(axis=0, keepdims=True), 1e-12)
     d, k = r.shape
-    weights = r.sum(axis=1) / max(r.sum(), 1e-12)
-    dis = float((weights * _entropy_rows(r, k)).sum()) if k > 1 else 1.0
-    com = float(_entropy_rows(r.T, d).mean()) if d > 1 else 1.0
+    total = max(r.sum(), 1e-12)
+    code_weight, factor_weight = r.sum(axis=1) / total, r.sum(axis=0) / total
+    dis = float((code_weight * _entropy_rows(r, k)).sum()) if k > 1 else 1.0
+    com = float((factor_weight * _entropy_rows(r.T, d)).sum()) if d > 1 else 1.0
     return {"disentanglement": dis, "completeness": com,
             "informativeness": float(np.mean(r2))}
 
 
 def mig(z: np.ndarray, factors: np.ndarray, n_bins: int = 20) -> tuple[float, np.ndarray]:
-    """(MIG, mutual information matrix (D, K)) of discretised z against discretised factors."""
-    zc, fc = discretise(z, n_bins), discretise(factors, n_bins)
+    """(MIG, mutual information matrix (D, K)) of discretised z against the factors, continuous
+    ones discretised, discrete ones at their own levels (disentanglement_lib's ``mig.py``)."""
+    zc, fc = discretise(z, n_bins), discretise(factors, n_bins, keep_discrete=True)
     mi = np.array([[mutual_info_score(fc[:, k], zc[:, j]) for k in range(fc.shape[1])]
                    for j in range(zc.shape[1])])
     entropy = np.array([mutual_info_score(fc[:, k], fc[:, k]) for k in range(fc.shape[1])])
