@@ -178,13 +178,12 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
         entry = {"value": round(value, 10), "tol": float(f"{tol:.4g}"),
                  "spread": 0.0 if group.exact else float(f"{spread(values):.4g}"),
                  "group": group.name, "seeds": [float(f"{v:.6g}") for v in values]}
-        other = lend.get(key)
+        other = lend.get(key)  # the tolerance only: a claim's noise is this profile's own
         if other and not group.exact and other["value"]:
-            for field_ in ("tol", "spread"):
-                rel = other.get(field_, 0.0) / abs(other["value"])
-                if rel * abs(value) > entry[field_]:
-                    entry[field_] = float(f"{rel * abs(value):.4g}")
-                    lent.append(key)
+            rel = entry_tolerance(other) / abs(other["value"])
+            if rel * abs(value) > entry["tol"]:
+                entry["tol"] = float(f"{rel * abs(value):.4g}")
+                lent.append(key)
         table[key] = entry
     envs = [r.get("environment", {}) for r in runs]
     return {
@@ -196,7 +195,7 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
                       "cpu_count": envs[0].get("cpu_count")},
         "groups": {g.name: g.why for g in COMPARED},
         "claims": claims_rows or {},
-        "lent_from_other_profile": sorted(set(lent)),
+        "lent_from_other_profile": lent,
         "fewer_seeds": fewer,
         "values": table,
     }

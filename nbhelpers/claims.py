@@ -129,7 +129,10 @@ def evaluate(results: dict, claims=None, spread: dict[str, float] | None = None)
                 raise _Missing(f"{c.key} is {v}: the step could not measure it")
             v = float(v)
             status = HOLDS if c.line.holds(v, results) else FAILS
-            value = c.text(results, v)
+            try:
+                value = c.text(results, v)
+            except (_Missing, KeyError, TypeError, ValueError, ZeroDivisionError):
+                value = f"{v:.4g}"  # the words need values this run did not record
             tol = (spread or {}).get(c.key)
             near = [b for b in c.line.bounds(results) if tol is not None and abs(v - b) <= tol]
             if near:

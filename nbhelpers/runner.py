@@ -272,8 +272,11 @@ def main_baseline(args) -> int:
     first = baseline.make_baseline(runs, note, lend)
     spread = baseline.spreads(first)
     per_seed = [statuses(claims.evaluate(r, spread=spread)) for r in runs]
-    agreed = {cid: (per_seed[0][cid] if all(s[cid] == per_seed[0][cid] for s in per_seed)
-                    else claims.NOISE) for cid in per_seed[0]}
+    agreed = {}
+    for cid in per_seed[0]:  # a seed that could not measure a claim does not vote on it
+        votes = {s[cid] for s in per_seed} - {claims.NOT_MEASURED}
+        agreed[cid] = (votes.pop() if len(votes) == 1 else
+                       claims.NOISE if votes else claims.NOT_MEASURED)
     out = Path(args.out) if args.out else baseline_path(profile)
     base = {**first, "claims": agreed}
     atomic_write_json(out, base)

@@ -165,3 +165,10 @@ def test_the_baseline_names_within_noise_as_the_claims_do():
     from nbhelpers import baseline
 
     assert baseline.NOISE == claims.NOISE
+
+
+def test_a_claim_whose_words_lack_a_value_still_gets_its_status_and_number():
+    r = _results()
+    del r[NB["02"]]["off_centre_count"]  # the words of few_axes_off_centre read it
+    row = {x["id"]: x for x in claims.evaluate(r)}["few_axes_off_centre"]
+    assert row["status"] == claims.HOLDS and row["value"] == "0.0195"
