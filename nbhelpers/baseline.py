@@ -15,8 +15,9 @@ key's value is the mean over the seeds and its tolerance the largest of
 - a floor for keys the seeds agree on: 1 % of the value (0.01 at 0), and 1 for counts and
   whole-numbered estimates of 2 or more (a local dimension);
 model sizes are compared exactly. The second term alone is the key's ``spread``: a claim whose
-line lies within it of the value reads "within noise". ``scale_from`` lends each key the relative tolerance it has
-in another profile's baseline where that is wider (the default profile has fewer seeds).
+line lies within it of the value reads "within noise". ``scale_from`` lends each key the
+relative tolerance it has in another profile's baseline where that is wider (the default profile
+has fewer seeds).
 """
 
 from __future__ import annotations
@@ -92,8 +93,11 @@ COMPARED: tuple[Group, ...] = (
            "03_tsne_filaments/intrinsic_dimension/z/twonn",
            "03_tsne_filaments/intrinsic_dimension/gaussian_reference/local_dense",
            "04_pca_ellipses/survivors")),
-    Group("realism per sampler", "each sampler's decoded faces against the held-out faces",
-          ("06_face_generation/realism/*/precision", "06_face_generation/realism/*/frechet")),
+    Group("realism per sampler",
+          "the Frechet distance of each sampler's decoded faces to the held-out faces (the "
+          "precisions are shares of the drawn faces, whose binomial noise two seeds cannot "
+          "measure; the claims compare the MVN's precision margin)",
+          ("06_face_generation/realism/*/frechet",)),
     Group("disentanglement", "how well the z carry the known factors, order-free scores",
           (*(f"07_ground_truth_factors/probe_ae/{k}" for k in _PROBE),
            *(f"07_ground_truth_factors/probe_vae/{k}" for k in _PROBE))),

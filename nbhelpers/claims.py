@@ -7,9 +7,9 @@ computed it (``steps/``), so the same number is in results.json, in the report a
 carries a finding, in the regression baseline. The status is ``holds``, ``does not hold``, ``not
 measured`` (the key is absent, or the step recorded why it could not measure it) or, when a
 baseline's seed spread is given, ``within noise``: the value lies closer to its line than the
-spread of that key over the baseline's seeds (``baseline.spread``), so its side of the line is decided by the seed or
-the CPU, not by the code (the default run's void ratio is 1.21 on one machine, 1.24 on another,
-against a line of 1.25).
+spread of that key over the baseline's seeds (``baseline.spread``), so its side of the line is
+decided by the seed or the CPU, not by the code (the default run's void ratio is 1.21 on one
+machine, 1.24 on another, against a line of 1.25).
 
 Thresholds sit next to the blog's quoted values below and are never fitted to this project's
 runs. Claims whose numbers depend on the scale of z (the radius peak) are checked as the blog
@@ -193,7 +193,8 @@ def _filaments(r, v):
 
 def _components(r, v):
     k = get(r, NB["04"] + "/components_for_80pct")
-    return f"{k} component{'' if k == 1 else 's'} ({get(r, NB['04'] + '/components_share_80pct'):.0%} of the axes)"
+    share = get(r, NB["04"] + "/components_share_80pct")
+    return f"{k} component{'' if k == 1 else 's'} ({share:.0%} of the axes)"
 
 
 def _encoder(r, v):

@@ -137,7 +137,8 @@ padding: 3px 8px; text-align: left; vertical-align: top; }} th {{ background: #f
 table.inner th, table.inner td {{ font-size: 90%; }} img {{ max-width: 100%; display: block;
 margin: 1em 0; border: 1px solid #eee; }} .t {{ color: #777; font-weight: normal; }}
 tr.holds td:last-child {{ background: #e3f4e3; }} tr.fails td:last-child {{ background: #fbe3e3; }}
-tr.unmeasured td:last-child {{ background: #eee; }} tr.noise td:last-child {{ background: #fff4d6; }} small {{ color: #777; }}
+tr.unmeasured td:last-child {{ background: #eee; }} tr.noise td:last-child {{ background: #fff4d6; }}
+small {{ color: #777; }}
 </style></head><body>
 <h1>Run report: {html.escape(run_dir.name)}</h1>
 <p>Run directory: <code>{html.escape(str(run_dir))}</code></p>

@@ -66,7 +66,7 @@ def radius_range(radius: np.ndarray, share: float = 0.001) -> dict[str, float]:
 
 def _quantiles(values: np.ndarray, q) -> dict[str, float]:
     """{"q10": ..., "q50": ...} of ``values`` at the shares ``q``."""
-    return {f"q{round(100 * p)}": round(float(v), 4) for p, v in zip(q, np.quantile(values, q))}
+    return {f"q{round(100 * p)}": round(float(v), 4) for p, v in zip(q, np.quantile(values, q), strict=True)}
 
 
 class LatentDensity(BaseEstimator):

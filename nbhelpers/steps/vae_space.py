@@ -19,8 +19,8 @@ import numpy as np
 from .. import config
 from ..data import Dataset
 from ..latent import ellipses
-from ..latent.metrics import share_noise, share_of_way
 from ..latent.density import LatentDensity
+from ..latent.metrics import share_noise, share_of_way
 from ..latent.pca import LatentPCA, component_pairs
 from ..latent.sampling import standard_normal
 from ..latent.tsne import TSNEJob, tsne_series
