@@ -64,6 +64,8 @@ class Profile:
     batch_size: int = _ranged(128, (1, 65_536))
     learning_rate: float = _ranged(5e-4, (0, 1, "(]"))
     val_fraction: float = _ranged(0.1, (0, 0.5, "()"))
+    # None: val_fraction decides; else this many training images where the data set has more
+    train_images: int | None = _ranged(None, (16, 10_000_000))
     mixed_precision: bool = False
     # VAE (notebook 05)
     vae_epochs: int = _ranged(12, (1, 10_000))
@@ -101,9 +103,9 @@ class Profile:
     scatter_points: int = _ranged(10_000, (10, 10_000_000))
     share_points: int = _ranged(50_000, (10, 100_000_000))
     # VAE timing (notebook 05): seconds per epoch of the extra-Dense VAE at these batch sizes,
-    # measured on one epoch over ``timing_images`` images
+    # measured on one epoch over ``timing_images`` images (None: whole epochs of the training set)
     timing_batch_sizes: tuple[int, ...] = _ranged((128, 256), (1, 65_536))
-    timing_images: int = _ranged(2_048, (16, 10_000_000))
+    timing_images: int | None = _ranged(2_048, (16, 10_000_000))
     # ground-truth factors (notebook 07): MIG on a subset; the Gaussian question's two small AEs
     mig_points: int = _ranged(10_000, (20, 10_000_000))
     factor_images: int = _ranged(6_000, (16, 10_000_000))
@@ -141,7 +143,8 @@ _BASE = {
     "default": dict(data_source="synthetic"),
     # the blog's settings, item by item (tests/test_config.py reads them against the posts)
     "celeba": dict(
-        data_source="celeba", n_images=None, epochs=24, vae_epochs=24,
+        data_source="celeba", n_images=None, epochs=24, vae_epochs=24, split="train+val",
+        train_images=170_000, timing_images=None,
         tsne_sizes=(20_000, 80_000, 165_000), tsne_iter=1_000,
         tsne_pca_sizes=(80_000, 165_000, 165_000, 165_000), pca_max_points=80_000,
         n_generate=5_000, sweep_images=20_000, sweep_epochs=10, vae_tsne_points=20_000,

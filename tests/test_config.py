@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from nbhelpers import config
@@ -125,8 +126,22 @@ def test_celeba_profile_carries_the_blogs_settings_item_by_item(tmp_path):
     assert c.ellipse_facts == (1.35, 1.45, 1.55, 1.7, 1.8) and c.trim_fact == 1.7
     assert c.pca_max_points == 80_000 and c.component_bin_fraction == blog_fraction(0.5)
     assert c.pca_pairs_max == 120 and c.scatter_points == 10_000 and c.share_points == 50_000
-    # VAE XII: batch sizes 128 and 256, z_dim 256
+    # VAE XII: batch sizes 128 and 256 timed over whole epochs, z_dim 256
     assert c.timing_batch_sizes == (128, 256) and c.z_dim == 256 and c.image_size == 96
+    assert c.timing_images is None
+    # posts II/VIII: "170,000" training images: 170,000 of CelebA's 182,637 train and val images
+    assert c.split == "train+val" and c.train_images == 170_000
+
+
+def test_the_celeba_split_trains_on_170000_of_182637_images():
+    from nbhelpers.data import split_indices
+
+    train, val = split_indices(182_637, 0.1, seed=0, n_train=170_000)
+    assert (len(train), len(val)) == (170_000, 12_637)
+    assert len(np.union1d(train, val)) == 182_637
+    # fewer images than train_images (a partial CelebA): the share decides
+    train, val = split_indices(1_000, 0.1, seed=0, n_train=170_000)
+    assert (len(train), len(val)) == (900, 100)
 
 
 def test_paired_t_sne_settings_and_planes_must_match():

@@ -7,7 +7,7 @@ DATA_SOURCES = ("synthetic", "celeba")
 FACTOR_DISTRIBUTIONS = ("normal", "uniform")
 LOSSES = ("bce", "mse")
 ACTIVATIONS = ("relu", "leaky_relu", "selu")
-SPLITS = ("train", "val", "test", "all")  # CelebA's list_eval_partition codes 0, 1, 2, or all
+SPLITS = ("train", "val", "test", "train+val", "all")  # list_eval_partition codes 0, 1, 2, 0 and 1, or all
 DOWNSAMPLINGS = 4  # stride-2 Conv2D layers of the blog's Encoder: image sides divide by 2**4 = 16
 
 

@@ -31,6 +31,7 @@ from ..core.choices import SPLITS, check_choice, size_error
 from ..core.files import NpyWriter, atomic_path, atomic_write_json, read_json
 
 PARTITION_CODES = {"train": 0, "val": 1, "test": 2}  # list_eval_partition's column
+SPLIT_CODES = {**{k: {v} for k, v in PARTITION_CODES.items()}, "train+val": {0, 1}}
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 PARTITION_FILES = ("list_eval_partition.txt", "list_eval_partition.csv")
 ATTRIBUTE_FILES = ("list_attr_celeba.txt", "list_attr_celeba.csv")
@@ -277,8 +278,8 @@ def _selected(src: _Source, split: str) -> tuple[list[str], str, dict | None]:
         return src.images, "all images (no partition file)", None
     where, text = found
     part = parse_partition(text)
-    wanted = PARTITION_CODES[split]
-    names = [n for n in src.images if part.values.get(n) == wanted]
+    wanted = SPLIT_CODES[split]
+    names = [n for n in src.images if part.values.get(n) in wanted]
     return names, f"split {split!r} from {where}", part.bad_summary(where)
 
 
@@ -297,7 +298,8 @@ def build_celeba_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, 
 
     ``source`` is the img_align_celeba folder or img_align_celeba.zip; list_eval_partition.txt/.csv
     and list_attr_celeba.txt/.csv are looked for inside the zip, in the folder and beside it.
-    ``split`` is "train" (162,770 images), "val" (19,867), "test" (19,962) or "all". ``limit``
+    ``split`` is "train" (162,770 images), "val" (19,867), "test" (19,962), "train+val"
+    (182,637: the blog trained on 170,000 of them) or "all". ``limit``
     takes the first ``limit`` images of the split. The manifest ``<cache>.json`` beside the cache
     names the source, the skipped files and the attribute names; attributes (when present) are
     stored as int8 (N, 40) in ``<cache>.attrs.npy``, aligned with the images.

@@ -46,10 +46,13 @@ def read_rows(images: np.ndarray, indices) -> np.ndarray:
     return out
 
 
-def split_indices(n: int, val_fraction: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Shuffled train and validation indices (sorted within each part, for memmap locality)."""
+def split_indices(n: int, val_fraction: float = 0.1, seed: int = 0,
+                  n_train: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffled train and validation indices (sorted within each part, for memmap locality):
+    ``n_train`` images for training and the rest held out where ``n_train`` is given and
+    smaller than ``n``, else a share ``val_fraction`` held out."""
     if not 0.0 <= val_fraction < 1.0:
         raise ValueError(f"val_fraction must lie in [0, 1), found {val_fraction}")
     perm = np.random.default_rng(seed).permutation(n)
-    n_val = int(round(n * val_fraction))
+    n_val = n - n_train if n_train is not None and 0 < n_train < n else int(round(n * val_fraction))
     return np.sort(perm[n_val:]), np.sort(perm[:n_val])
