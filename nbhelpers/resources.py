@@ -12,8 +12,10 @@ enabling memory growth); everything else talks to Keras.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -176,7 +178,9 @@ def enable_gpu_memory_growth() -> None:
 
 
 def release_memory() -> tuple[int, int]:
-    """Clear the Keras session and collect garbage; return the process RSS before and after."""
+    """Clear the Keras session and collect garbage; return the process RSS before and after.
+    On glibc, ``malloc_trim`` then hands freed heap pages back to the system (without it the
+    RSS of a kernel that trains model after model keeps the high-water mark of each)."""
     before = psutil.Process().memory_info().rss
     try:
         import keras
@@ -185,7 +189,38 @@ def release_memory() -> tuple[int, int]:
     except Exception:
         pass
     gc.collect()
+    _malloc_trim()
     return before, psutil.Process().memory_info().rss
+
+
+def _malloc_trim() -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # another C library (musl): nothing to trim
+            pass
+
+
+class MemoryCycles:
+    """The Colab practice between models trained or used one after another in one kernel: after
+    each, clear the Keras session and collect garbage (``release_memory``), and keep the process
+    RSS before and after, so that a record shows whether memory stays flat across the cycles."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def after(self, name: str) -> dict:
+        """Release memory after model ``name``; the row {model, rss_before_gb, rss_after_gb}."""
+        before, after = release_memory()
+        row = {"model": name, "rss_before_gb": round(before / GB, 3),
+               "rss_after_gb": round(after / GB, 3)}
+        self.rows.append(row)
+        return row
+
+    def growth_gb(self) -> float:
+        """RSS after the last cycle minus RSS after the first (0 with fewer than two)."""
+        return (self.rows[-1]["rss_after_gb"] - self.rows[0]["rss_after_gb"]
+                if len(self.rows) > 1 else 0.0)
 
 
 def distribution_strategy(devices: list[str] | None = None):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import config
+from .. import config, resources
 from ..data import Dataset
 from ..latent import normality
 from ..latent.factors import FactorProbe
@@ -111,7 +111,7 @@ def gaussian_question(cfg: config.Profile, run: RunDir, ds: Dataset, factors: Fa
                                       n_images=max(cfg.factor_images * 10 // 9 + 1, 64))
     uniform_ds = build(uniform_cfg, progress)
     uniform_factors = factor_matrix(uniform_ds).values[:, continuous]
-    table = {}
+    table, cycles = {}, resources.MemoryCycles()
     for label, data, f in (("normal", ds, factors.values[:, continuous]),
                            ("uniform", uniform_ds, uniform_factors)):
         result = train(cfg, run, data, "ae", name=f"ae_{label}_factors",
@@ -120,6 +120,9 @@ def gaussian_question(cfg: config.Profile, run: RunDir, ds: Dataset, factors: Fa
         z = _encode(result.model, data, idx)
         table[label] = {**_rows(z, f[np.sort(idx)], cfg.seed),
                         "val_loss": round(float(result.history["val_loss"][-1]), 5)}
+        del result
+        cycles.after(f"ae_{label}_factors")  # the Colab cycle: clear, collect, RSS recorded
+    run.record("memory_cycles", cycles.rows)
     n, u = table["normal"], table["uniform"]
     carried = (u["PCA components"]["ks_median"] - n["PCA components"]["ks_median"]) / max(
         u["factors"]["ks_median"] - n["factors"]["ks_median"], 1e-9)

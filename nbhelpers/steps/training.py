@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import config
+from .. import config, resources
 from ..data import Dataset
 from ..models import autoencoder, vae
 from ..models.batches import ImageBatches
@@ -93,11 +93,17 @@ def summary(result: TrainResult, prefix: str = "") -> dict:
 def train_vae_variants(cfg: config.Profile, run: RunDir, dataset: Dataset,
                        **kwargs) -> dict[str, TrainResult]:
     """The VAE with the extra Dense layer (size z_dim) and, where the profile allows
-    (``vae_compare_without_dense``), the VAE without it; keys "vae" and "vae_nodense"."""
+    (``vae_compare_without_dense``), the VAE without it; keys "vae" and "vae_nodense". After
+    each, the Keras session is cleared and garbage collected (the Colab cycle), the process RSS
+    before and after recorded as ``memory_cycles``."""
+    cycles = resources.MemoryCycles()
     out = {"vae": train(cfg, run, dataset, "vae", extra_dense=cfg.z_dim, name="vae", **kwargs)}
+    cycles.after("vae")
     if cfg.vae_compare_without_dense:
         out["vae_nodense"] = train(cfg, run, dataset, "vae", extra_dense=None,
                                    name="vae_nodense", **kwargs)
+        cycles.after("vae_nodense")
+    run.record("memory_cycles", cycles.rows)
     return out
 
 

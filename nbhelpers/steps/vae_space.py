@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import config
+from .. import config, resources
 from ..data import Dataset
 from ..latent import ellipses
 from ..latent.density import LatentDensity
@@ -80,11 +80,12 @@ def kl_sweep(cfg: config.Profile, run: RunDir, ds: Dataset, progress: bool = Tru
     ``sweep_images`` images for ``sweep_epochs`` epochs; per weight: radius peak of the training
     images' mu, the PCA-plane void share, the validation reconstruction loss, and precision,
     recall, density and coverage of ``n_generate`` faces from z ~ N(0, I). Recorded as
-    ``kl_sweep``; returns {weight: row} with a few faces per weight under "faces"."""
+    ``kl_sweep``; returns {weight: row} with a few faces per weight under "faces". After each
+    VAE the Keras session is cleared and garbage collected, the RSS recorded (``memory_cycles``)."""
     judge = RealismScorer(cfg, ds, *split(cfg, ds))
     z_normal = standard_normal(cfg.n_generate, cfg.z_dim, cfg.seed + 1)
     train_idx = split(cfg, ds)[0][:cfg.sweep_images]
-    rows, faces = {}, {}
+    rows, faces, cycles = {}, {}, resources.MemoryCycles()
     for w in cfg.kl_weights:
         wcfg = dataclasses.replace(cfg, kl_weight=float(w))
         result = train(wcfg, run, ds, "vae", extra_dense=cfg.z_dim, name=f"vae_kl_{w:g}",
@@ -102,9 +103,12 @@ def kl_sweep(cfg: config.Profile, run: RunDir, ds: Dataset, progress: bool = Tru
             "val_reconstruction": round(float(s.get("val_reconstruction_last_epoch", np.nan)), 5),
             "val_kl_weighted": round(float(s.get("val_kl_last_epoch", np.nan)), 5),
             **judge.score(generated)}
-        faces[f"{w:g}"] = generated[:8]
+        faces[f"{w:g}"] = generated[:8].copy()
+        del result, generated, mu
+        cycles.after(f"vae_kl_{w:g}")  # the Colab cycle: clear, collect, RSS recorded
     run.record("kl_sweep", {"images": cfg.sweep_images, "epochs": cfg.sweep_epochs,
                             "rows": rows})
+    run.record("memory_cycles", cycles.rows)
     run.record("tiny_kl_way", tiny_kl_way(rows, cfg.n_generate))
     return {"rows": rows, "faces": faces}
 
