@@ -58,4 +58,3 @@ def test_release_memory_keeps_rss_bounded_over_five_cycles():
     growth = rss[-1] - rss[1]  # the first cycle pays TensorFlow's one-off allocations
     print(f"RSS after each cycle (MB): {[round(r / 1e6) for r in rss]}, growth {growth / 1e6:.1f} MB")
     assert growth < 60e6
-
