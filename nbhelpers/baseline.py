@@ -64,7 +64,8 @@ COMPARED: tuple[Group, ...] = (
            "07_ground_truth_factors/gaussian_question/table/*/val_loss")),
     Group("claims", "the measured value of every claim, as its step records it (the two loss "
           "claims read the losses above)",
-          ("02_latent_number_density/fit_r2_median", "02_latent_number_density/off_center_share",
+          ("02_latent_number_density/fit_r2_median", "02_latent_number_density/off_centre_share",
+           "02_latent_number_density/broad_share",
            "02_latent_number_density/radius_ratio", "02_latent_number_density/radius_ratio_scaled",
            "03_tsne_filaments/void_ratio/median", "03_tsne_filaments/raw_pca_dominance",
            "03_tsne_filaments/intrinsic_dimension/z/local_dense",

@@ -17,7 +17,8 @@ def _results() -> dict:
     return {
         NB["01"]: {"loss_first_epoch": 0.65, "loss_last_epoch": 0.55},
         NB["02"]: {"fit_r2_median": 0.99, "off_center_count": 5, "off_centre_count": 5,
-                   "broad_count": 0, "off_center_share": 0.0195, "z_dim": 256,
+                   "broad_count": 0, "off_centre_share": 0.0195, "broad_share": 0.0,
+                   "z_dim": 256,
                    "radius_peak": 16.5, "radius_ratio": 1.031, "radius_ratio_scaled": 1.031},
         NB["03"]: {
             "void_ratio": {"median": 1.8, "min": 1.6, "max": 2.1, "maps": 3},
@@ -52,7 +53,8 @@ def _results() -> dict:
 BREAKS = {
     "ae_loss_falls": (NB["01"] + "/loss_last_epoch", 0.7),
     "axes_gaussian": (NB["02"] + "/fit_r2_median", 0.6),
-    "few_axes_off_centre": (NB["02"] + "/off_center_share", 0.27),
+    "few_axes_off_centre": (NB["02"] + "/off_centre_share", 0.27),
+    "few_axes_broad": (NB["02"] + "/broad_share", 0.2),
     "radius_peak": (NB["02"] + "/radius_ratio", 3.9),
     "radius_peak_scaled": (NB["02"] + "/radius_ratio_scaled", 0.34),
     "voids": (NB["03"] + "/void_ratio/median", 1.02),
@@ -136,7 +138,7 @@ def test_blog_and_ours_are_marked_and_the_summary_counts():
     ours = {c.id for c in claims.CLAIMS if c.ours}
     assert ours == {"radius_peak_scaled", "voids", "components_80pct_share",
                     "filaments_one_dimensional", "gaussian_from_factors", "tiny_kl_like_ae",
-                    "extra_dense_comparable_loss", "ellipses_2sigma_bivariate",
+                    "extra_dense_comparable_loss", "ellipses_2sigma_bivariate", "few_axes_broad",
                     "ellipses_3sigma_bivariate"}
     text = claims.summary(claims.evaluate(copy.deepcopy(_results())))
     assert text.splitlines()[-1] == f"{len(claims.CLAIMS)} holds, 0 does not hold, 0 not measured"

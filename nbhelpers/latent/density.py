@@ -128,6 +128,8 @@ class LatentDensity(BaseEstimator):
             "sigma_quantiles": _quantiles(self.sigmas_, q),
             "abs_center_quantiles": _quantiles(np.abs(self.centers_), q),
             "off_centre_count": int(off.sum()), "broad_count": int(broad.sum()),
+            "off_centre_share": round(int(off.sum()) / self.z_dim_, 4),
+            "broad_share": round(int(broad.sum()) / self.z_dim_, 4),
             "off_center_count": int(len(self.off_center_axes_)),
             "off_center_share": round(len(self.off_center_axes_) / self.z_dim_, 4),
             "radius_peak": float(self.radius_peak_),
