@@ -97,12 +97,6 @@ class RunDir:
             entry["source"] = str(source)
         return entry
 
-    def register(self, rel: str, *, source: str | None = None, **info) -> dict:
-        """Record size, sha256 and producer of the file at ``rel`` (plus ``info``) in the manifest."""
-        entry = self._entry_for(self.path / rel, source, info)
-        self._update(MANIFEST, lambda m: m.__setitem__(rel, entry))
-        return entry
-
     @contextlib.contextmanager
     def _writing(self, rel: str, suffix: str | None = None, source: str | None = None,
                  **info) -> Iterator[Path]:

@@ -101,13 +101,13 @@ def test_every_numeric_field_carries_its_range():
 def test_celeba_profile_carries_the_blogs_settings_item_by_item(tmp_path):
     """Issue 14's list, read from the posts (../shared/seeds): every setting of the celeba profile
     that reproduces one of the blog's experiments, widths as fractions of the axis FWHM of 2."""
-    from nbhelpers.latent.scale import blog_fraction
+    from nbhelpers.latent.scale import BLOG_AXIS_FWHM
     from nbhelpers.steps.tsne import tsne_jobs
 
     c = config.load("celeba", data=tmp_path)
     # post II: bins of 0.25 per axis, 0.5 and 0.05 per radius
-    assert c.bin_fraction == blog_fraction(0.25)
-    assert c.radius_bin_fractions == (blog_fraction(0.5), blog_fraction(0.05))
+    assert c.bin_fraction == 0.25 / BLOG_AXIS_FWHM
+    assert c.radius_bin_fractions == (0.5 / BLOG_AXIS_FWHM, 0.05 / BLOG_AXIS_FWHM)
     # t-SNE: 20,000 points at perplexity 10, early exaggeration 16, 1,000 iterations; then 80,000
     # and 165,000 at the standard settings (scikit-learn's: perplexity 30, exaggeration 12)
     jobs = tsne_jobs(c)
@@ -120,11 +120,11 @@ def test_celeba_profile_carries_the_blogs_settings_item_by_item(tmp_path):
     # planes (0, 1), (0, 17) ("the first and the 18th axes"), (7, 34) ("the 8th and the 35th"); the
     # ladder: side 5, a further zoom (unstated: ours, 1) and the square from -0.25 to 0.25
     assert c.zoom_planes == (0, 1, 0, 17, 7, 34)
-    assert c.zoom_fractions == (blog_fraction(5), blog_fraction(1), blog_fraction(0.5))
+    assert c.zoom_fractions == (5 / BLOG_AXIS_FWHM, 1 / BLOG_AXIS_FWHM, 0.5 / BLOG_AXIS_FWHM)
     # post IX: facts 1.35 ... 1.8 for pair (2, 3), trimming at 1.7, PCA on 80,000 survivors, bins
     # of 0.5 per component, 120 components, scatters of 10,000 and shares on 50,000 points
     assert c.ellipse_facts == (1.35, 1.45, 1.55, 1.7, 1.8) and c.trim_fact == 1.7
-    assert c.pca_max_points == 80_000 and c.component_bin_fraction == blog_fraction(0.5)
+    assert c.pca_max_points == 80_000 and c.component_bin_fraction == 0.5 / BLOG_AXIS_FWHM
     assert c.pca_pairs_max == 120 and c.scatter_points == 10_000 and c.share_points == 50_000
     # VAE XII: batch sizes 128 and 256 timed over whole epochs, z_dim 256
     assert c.timing_batch_sizes == (128, 256) and c.z_dim == 256 and c.image_size == 96

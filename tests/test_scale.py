@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nbhelpers.latent.scale import BLOG_AXIS_FWHM, FWHM_PER_SIGMA, axis_spread, blog_fraction, widths
+from nbhelpers.latent.scale import BLOG_AXIS_FWHM, FWHM_PER_SIGMA, axis_spread, widths
 
 
 def test_spread_is_the_median_axis_fwhm_of_known_gaussians():
@@ -14,7 +14,7 @@ def test_spread_is_the_median_axis_fwhm_of_known_gaussians():
 
 def test_blog_widths_become_the_same_fractions_of_any_spread():
     assert BLOG_AXIS_FWHM == 2.0
-    assert [blog_fraction(w) for w in (0.25, 0.5, 0.05, 5.0)] == [0.125, 0.25, 0.025, 2.5]
+    assert [w / BLOG_AXIS_FWHM for w in (0.25, 0.5, 0.05, 5.0)] == [0.125, 0.25, 0.025, 2.5]
     # on the blog's own scale (FWHM 2) the fractions give back the blog's widths
     assert widths((0.125, 0.25, 0.025), 2.0) == pytest.approx((0.25, 0.5, 0.05))
     assert widths((0.125,), 6.6) == pytest.approx((0.825,))

@@ -47,12 +47,6 @@ def clean_stale_temporaries(path: str | os.PathLike, older_than: float = STALE_S
     return removed
 
 
-def is_temporary(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is a temporary file of ``atomic_path`` (never to be read as data)."""
-    name = Path(path).name
-    return name.startswith(".") and ".tmp" in name
-
-
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds.

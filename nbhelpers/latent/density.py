@@ -169,6 +169,3 @@ class LatentDensity(BaseEstimator):
             keep[start:start + len(block)] = ((block >= lo) & (block <= hi)).all(axis=1)
         return keep
 
-    def survivors(self, z: np.ndarray, facts) -> dict[float, int]:
-        """Number of points kept by ``trim`` for each fact."""
-        return {float(f): int(self.trim(z, f).sum()) for f in facts}

@@ -23,11 +23,6 @@ from .kde import DensityGrid, density_grid
 from .subsets import subset
 
 
-def chi2_inside(n_sigma: float) -> float:
-    """Share of a bivariate normal inside its n-sigma ellipse."""
-    return float(1.0 - np.exp(-0.5 * n_sigma**2))
-
-
 class ConfidenceEllipses(BaseEstimator):
     """n-sigma confidence ellipses of a 2-D point set (``fit(xy)`` with xy of shape (N, 2)).
 

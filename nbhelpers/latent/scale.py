@@ -21,11 +21,6 @@ FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
 IQR_PER_SIGMA = 1.3489795
 
 
-def blog_fraction(width: float) -> float:
-    """A width in the blog's z units as a fraction of the blog's typical axis FWHM."""
-    return float(width) / BLOG_AXIS_FWHM
-
-
 def axis_spread(z: np.ndarray, max_points: int = 100_000) -> float:
     """The median over axes of each axis' FWHM estimated from its interquartile range."""
     z = np.asarray(z)

@@ -1,4 +1,5 @@
-"""Reconstruction losses summed over pixels (per image), as the VAE needs them."""
+"""Reconstruction losses per image, averaged over pixels and channels (the AE trains on them;
+the VAE's ``compute_loss`` multiplies by the pixel count to put them on the KL's scale)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """The Variational Autoencoder, with the KL term added inside the model.
 
 ``Sampling`` draws z = mu + exp(logvar / 2) * eps with ``keras.random`` and a seed generator.
-``VAE.call`` adds ``kl_weight * KL`` with ``add_loss``; ``VAE.compute_loss`` adds the reconstruction
-loss (summed over pixels, so that it is on the KL's per-image scale) and reports both as separate
-metrics ``reconstruction`` and ``kl``. Nothing is TensorFlow-specific: ``model.fit`` works on
-every Keras backend.
+The KL term is a layer's: ``KLDivergence`` adds ``kl_weight * KL`` as a scalar ``add_loss`` (the
+form that reaches ``compute_loss`` on every backend); ``VAE.compute_loss`` adds the reconstruction
+loss (the per-pixel mean times the pixel count: a sum over pixels, on the KL's per-image scale)
+and reports both as separate metrics ``reconstruction`` and ``kl``. Nothing is TensorFlow-specific:
+``model.fit`` works on every Keras backend.
 """
 
 from __future__ import annotations

@@ -64,11 +64,6 @@ class RealismScorer:
                                         self.k).as_dict()
 
 
-def scorer(cfg: config.Profile, ds: Dataset) -> RealismScorer:
-    """The scorer of a run's data set with the run's split."""
-    return RealismScorer(cfg, ds, *split(cfg, ds))
-
-
 def load_inputs(cfg: config.Profile, run: RunDir) -> Inputs:
     ds = open_dataset(run)
     train_idx, val_idx = split(cfg, ds)
