@@ -41,7 +41,21 @@ def test_standard_normal_and_uniforms(z):
     rng_s = sampling.UniformRange().fit(data)
     xr = rng_s.sample(40_000, 5)
     assert (xr >= data.min(0)).all() and (xr <= data.max(0)).all()
-    np.testing.assert_allclose(xr.mean(0), (data.min(0) + data.max(0)) / 2, atol=0.1)
+    np.testing.assert_allclose(xr.mean(0), (rng_s.low_ + rng_s.high_) / 2, atol=0.1)
+
+
+def test_range_sampler_bounds_the_bell_core_not_the_wings():
+    """A Gaussian axis with flat wings (the blog: a bell-shaped core, then a long flat tail):
+    the interval is where the fitted Gaussian falls to 1 % of its peak, mu +- 3.03 sigma."""
+    rng = np.random.default_rng(11)
+    core = rng.normal(2.0, 0.5, 95_000)
+    wings = rng.uniform(-20.0, 20.0, 5_000)
+    s = sampling.UniformRange(core=0.01).fit(np.concatenate([core, wings])[:, None])
+    reach = 0.5 * np.sqrt(2 * np.log(100))  # 1.52: sigma sqrt(2 ln 100)
+    assert s.low_[0] == pytest.approx(2.0 - reach, abs=0.15)  # the wings widen the IQR a little
+    assert s.high_[0] == pytest.approx(2.0 + reach, abs=0.15)  # not the wings' +-20
+    with pytest.raises(ValueError, match="core must lie in"):
+        sampling.UniformRange(core=1.5).fit(core[:, None])
 
 
 def test_confined_sampler_stays_inside_its_mahalanobis_radius(z):
