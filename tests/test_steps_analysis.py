@@ -120,3 +120,18 @@ def test_filament_dimension_records_estimates_truth_and_ratio(run):
     assert r["ratio_to_truth"]["local_dense"] == pytest.approx(1.0, abs=0.05)
     # a Gaussian with the same covariance is just as 21-dimensional: no filaments either way
     assert r["gaussian_reference"]["local_dense"] == pytest.approx(21, abs=1)
+
+
+def test_inputs_table_asks_03_for_data_json_and_08_for_no_vae_model(tmp_path):
+    """Notebook 03 reads data.json (the factor count, after minutes of t-SNE) and notebook 08
+    trains its own VAEs: the inputs checked before a run starts say so."""
+    from nbhelpers.steps.artifacts import check_inputs
+
+    run = store.RunDir(tmp_path)
+    run.save_array("latent/z_ae.npy", np.zeros((20, 4), np.float32))
+    with pytest.raises(store.ArtifactError, match="data.json"):
+        check_inputs(run, ["03_tsne_filaments"])
+    run.save_json("data.json", {"path": "x", "shape": [20, 8, 8, 3], "dtype": "uint8"})
+    run.save_array("latent/z_vae.npy", np.zeros((20, 4), np.float32))
+    check_inputs(run, ["03_tsne_filaments"])
+    check_inputs(run, ["08_vae_latent_space"])  # no models/vae.keras needed

@@ -23,13 +23,13 @@ def load_model(run: RunDir, rel: str, compile: bool = True):
 # What each notebook reads from the run directory, and what it writes there.
 NEEDS = {
     "02_latent_number_density": ("latent/z_ae.npy",),
-    "03_tsne_filaments": ("latent/z_ae.npy",),
+    "03_tsne_filaments": ("latent/z_ae.npy", "data.json"),  # data.json: the factor count
     "04_pca_ellipses": ("latent/z_ae.npy",),
     "05_vae_extra_dense_layer": ("data.json",),
     "06_face_generation": ("data.json", "latent/z_ae.npy", "models/ae.keras", "models/vae.keras",
                            "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"),
     "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/z_vae.npy"),
-    "08_vae_latent_space": ("data.json", "latent/z_vae.npy", "models/vae.keras"),
+    "08_vae_latent_space": ("data.json", "latent/z_vae.npy"),  # trains its own VAEs
 }
 MAKES = {
     "01_autoencoder_training": ("data.json", "models/ae.keras", "latent/z_ae.npy"),
