@@ -213,11 +213,6 @@ def entry_tolerance(entry: dict) -> float:
     return entry.get("abs", 0.0) + entry.get("rel", 0.0) * abs(entry["value"])
 
 
-def tolerances(base: dict) -> dict[str, float]:
-    """{key: tolerance} of a baseline."""
-    return {k: entry_tolerance(e) for k, e in base.get("values", {}).items()}
-
-
 def spreads(base: dict) -> dict[str, float]:
     """{key: the seeds' widened reach} of a baseline, for ``claims.evaluate(spread=...)``."""
     return {k: e["spread"] for k, e in base.get("values", {}).items() if "spread" in e}

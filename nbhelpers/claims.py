@@ -27,7 +27,6 @@ STATUSES = (HOLDS, FAILS, NOISE, NOT_MEASURED)
 
 # -- the blog's values and the thresholds that read them --------------------------------------
 GAUSSIAN_R2 = 0.95  # per-axis number densities "look like typical Gaussians": median R^2 of fits
-BLOG_OFF_CENTRE = 5  # "around 5 coordinate directions" of 256 with a peak off the origin
 FEW_AXES_SHARE = 0.10  # "a few": at most a tenth of the axes (off-centre; broad, ours)
 BLOG_RADIUS_PEAK, BLOG_Z_DIM = 16.5, 256  # "a pronounced peak at a radius of R=16.5", sqrt(256) = 16
 RADIUS_BAND = (0.9, 1.15)  # peak / sqrt(z_dim) inside this band (the blog: 16.5 / 16 = 1.03)
@@ -92,8 +91,9 @@ class Line:
                 for b in (self.at_least, self.at_most) if b is not None]
 
     def holds(self, value: float, results: dict) -> bool:
-        lo = None if self.at_least is None else self.bounds(results)[0]
-        hi = None if self.at_most is None else self.bounds(results)[-1]
+        bounds = self.bounds(results)
+        lo = None if self.at_least is None else bounds[0]
+        hi = None if self.at_most is None else bounds[-1]
         if self.strict:
             return (lo is None or value > lo) and (hi is None or value < hi)
         return (lo is None or value >= lo) and (hi is None or value <= hi)

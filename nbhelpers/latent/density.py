@@ -100,9 +100,9 @@ class LatentDensity(BaseEstimator):
         self.fwhm_ = FWHM_PER_SIGMA * self.sigmas_
         self.fit_r2_ = np.array([f[1] for f in fits])
         self.sigma_median_ = float(np.median(self.sigmas_))
-        off = np.abs(self.centers_) > self.center_threshold * self.sigma_median_
-        broad = self.sigmas_ > self.broad_factor * self.sigma_median_
-        self.off_center_axes_ = np.flatnonzero(off | broad)
+        self.off_centre_ = np.abs(self.centers_) > self.center_threshold * self.sigma_median_
+        self.broad_ = self.sigmas_ > self.broad_factor * self.sigma_median_
+        self.off_center_axes_ = np.flatnonzero(self.off_centre_ | self.broad_)
         radius = np.linalg.norm(z.astype(np.float64), axis=1)
         self.radius_histograms_ = {float(w): histogram(radius, w) for w in self.radius_widths}
         coarse = self.radius_histograms_[float(self.radius_widths[0])]
@@ -119,17 +119,16 @@ class LatentDensity(BaseEstimator):
         scale-free form). Per-axis records stay in ``axis_table``."""
         check_is_fitted(self, "sigmas_")
         q = (0.1, 0.5, 0.9)
-        off = np.abs(self.centers_) > self.center_threshold * self.sigma_median_
-        broad = self.sigmas_ > self.broad_factor * self.sigma_median_
+        off, broad = int(self.off_centre_.sum()), int(self.broad_.sum())
         return {
             "z_dim": int(self.z_dim_),
             "fit_r2_median": float(np.median(self.fit_r2_)),
             "sigma_median": self.sigma_median_,
             "sigma_quantiles": _quantiles(self.sigmas_, q),
             "abs_center_quantiles": _quantiles(np.abs(self.centers_), q),
-            "off_centre_count": int(off.sum()), "broad_count": int(broad.sum()),
-            "off_centre_share": round(int(off.sum()) / self.z_dim_, 4),
-            "broad_share": round(int(broad.sum()) / self.z_dim_, 4),
+            "off_centre_count": off, "broad_count": broad,
+            "off_centre_share": round(off / self.z_dim_, 4),
+            "broad_share": round(broad / self.z_dim_, 4),
             "off_center_count": int(len(self.off_center_axes_)),
             "off_center_share": round(len(self.off_center_axes_) / self.z_dim_, 4),
             "radius_peak": float(self.radius_peak_),

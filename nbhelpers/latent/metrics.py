@@ -175,7 +175,7 @@ def sampler_margins(table: dict[str, dict], best: str = "mvn",
     """The generation study's headline numbers from a realism table {sampler: row}: the precision
     margin of ``best`` over the best of the ``naive`` samplers (which one, and its precision), and
     the Frechet distance of the ``mixture`` over ``best``'s."""
-    worst = max(naive, key=lambda k: table[k]["precision"])
-    return {"mvn_precision_margin": round(table[best]["precision"] - table[worst]["precision"], 4),
-            "best_naive": worst, "best_naive_precision": table[worst]["precision"],
+    top = max(naive, key=lambda k: table[k]["precision"])
+    return {"mvn_precision_margin": round(table[best]["precision"] - table[top]["precision"], 4),
+            "best_naive": top, "best_naive_precision": table[top]["precision"],
             "gmm_frechet_ratio": round(table[mixture]["frechet"] / table[best]["frechet"], 4)}
