@@ -20,7 +20,35 @@ __version__ = "0.1.0"
 
 _SUBMODULES = ("config", "store", "data", "models", "latent", "plots", "resources", "runner",
                "widgets", "colab", "steps", "core")
-_SESSION = ("begin", "end", "record_all", "seed_everything")
+
+
+def begin(notebook: str, profile: str = "default", run_dir=None, data=None, overrides=None,
+          **more):
+    """Open ``notebook``'s run: returns ``(cfg, run)`` (``steps.session.begin``)."""
+    from .steps.session import begin as _begin
+
+    return _begin(notebook, profile, run_dir, data, overrides, **more)
+
+
+def end() -> None:
+    """Close the notebook: the resource line, recorded (``steps.session.end``)."""
+    from .steps.session import end as _end
+
+    _end()
+
+
+def record_all(values: dict) -> dict:
+    """``record`` every item of ``values`` (``steps.session.record_all``)."""
+    from .steps.session import record_all as _record_all
+
+    return _record_all(values)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, numpy and Keras from one number (``steps.session.seed_everything``)."""
+    from .steps.session import seed_everything as _seed
+
+    _seed(seed)
 
 
 def record(name: str, value):
@@ -38,15 +66,12 @@ def read_results(run_dir):
 
 
 def __getattr__(name: str):
-    """Import subpackages on first use (``nbh.plots``) and the session functions of
-    ``steps.session`` (``nbh.begin``), so that ``import nbhelpers`` stays light and a notebook's
-    ``data`` parameter never shadows the ``data`` subpackage."""
+    """Import subpackages on first use (``nbh.plots``), so that ``import nbhelpers`` stays light
+    and a notebook's ``data`` parameter never shadows the ``data`` subpackage."""
     import importlib
 
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
-    if name in _SESSION:
-        return getattr(importlib.import_module(f"{__name__}.steps.session"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
