@@ -68,7 +68,7 @@ COMPARED: tuple[Group, ...] = (
            "02_latent_number_density/broad_share",
            "02_latent_number_density/radius_ratio", "02_latent_number_density/radius_ratio_scaled",
            "03_tsne_filaments/void_ratio/median", "03_tsne_filaments/raw_pca_dominance",
-           "03_tsne_filaments/intrinsic_dimension/z/local_dense",
+           "03_tsne_filaments/dimension_by_scale/lowest/z", "03_tsne_filaments/filament_lines/ratio",
            "04_pca_ellipses/pearson_max_offdiag", "04_pca_ellipses/components_for_80pct",
            "04_pca_ellipses/components_share_80pct",
            "04_pca_ellipses/inside_2sigma", "04_pca_ellipses/inside_3sigma",
@@ -88,11 +88,13 @@ COMPARED: tuple[Group, ...] = (
            "02_latent_number_density/radius_range/low",
            "02_latent_number_density/radius_range/high")),
     Group("spectra and shapes",
-          "the PCA variance spectrum (sorted by definition), intrinsic dimension against the "
-          "Gaussian reference, the survivors of trimming",
+          "the PCA variance spectrum (sorted by definition), intrinsic dimension (global, and at "
+          "the smallest scale) against the Gaussian reference, the survivors of trimming",
           (*(f"03_tsne_filaments/raw_pca_variance[[]{i}[]]" for i in range(5)),
            "03_tsne_filaments/intrinsic_dimension/z/twonn",
            "03_tsne_filaments/intrinsic_dimension/gaussian_reference/local_dense",
+           "03_tsne_filaments/dimension_by_scale/smallest_scale/z",
+           "03_tsne_filaments/dimension_by_scale/smallest_scale/gaussian_reference",
            "04_pca_ellipses/survivors")),
     Group("realism per sampler",
           "the Frechet distance of each sampler's decoded faces to the held-out faces (the "

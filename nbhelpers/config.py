@@ -101,6 +101,7 @@ class Profile:
     pca_pairs_max: int = _ranged(120, (1, 4096))
     far_step: int = _ranged(10, (1, 4096))
     scatter_points: int = _ranged(10_000, (10, 10_000_000))
+    dense_scatter_points: int = _ranged(50_000, (10, 10_000_000))  # the blog's 3-sigma look
     share_points: int = _ranged(50_000, (10, 100_000_000))
     # VAE timing (notebook 05): seconds per epoch of the extra-Dense VAE at these batch sizes,
     # measured on one epoch over ``timing_images`` images (None: whole epochs of the training set)
@@ -136,7 +137,8 @@ _BASE = {
         batch_size=64, learning_rate=1e-3, tsne_sizes=(500, 1_500),
         tsne_pca_sizes=(750, 1_500, 1_500, 1_500), tsne_iter=250, zoom_planes=(0, 1, 0, 17, 7, 30),
         id_points=1_000, id_neighbourhoods=10, id_k=40, n_generate=400, gmm_components=3,
-        pca_pairs_max=20, far_step=5, scatter_points=1_000, share_points=2_000,
+        pca_pairs_max=20, far_step=5, scatter_points=1_000, dense_scatter_points=2_000,
+        share_points=2_000,
         timing_batch_sizes=(32, 64), timing_images=256, mig_points=1_000, factor_images=600,
         factor_epochs=2, sweep_images=400, sweep_epochs=2, vae_tsne_points=800,
     ),

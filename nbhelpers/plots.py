@@ -275,17 +275,20 @@ def survivors(survivors_by_fact: dict, total: int) -> Figure:
 _SIGMA_COLORS = ("tab:red", "tab:orange", "gold")
 
 
-def _ellipse_panel(ax, p, legend: bool = True) -> None:
-    """Scatter, n-sigma ellipses (legend: the share inside each) and KDE contours of one panel."""
+def _ellipse_panel(ax, p, legend: bool = True, sigmas=None) -> None:
+    """Scatter, n-sigma ellipses (legend: the share inside each; ``sigmas``: only those) and KDE
+    contours of one panel."""
     ax.scatter(p.shown[:, 0], p.shown[:, 1], s=point_size(len(p.shown)), lw=0, c="0.55")
     e = p.ellipses
     for (n, share), color in zip(e.inside_.items(), _SIGMA_COLORS, strict=False):
+        if sigmas is not None and n not in sigmas:
+            continue
         o = e.outline(n)
         ax.plot(o[:, 0], o[:, 1], color=color, lw=2, label=f"{n:g} sigma: {share:.1%}")
     if getattr(p, "fitted", None) is not None:
         f = p.fitted
         for (n, share), color in zip(f.inside_.items(), _SIGMA_COLORS, strict=False):
-            if n >= 2:
+            if n >= 2 and (sigmas is None or n in sigmas):
                 o = f.outline(n)
                 ax.plot(o[:, 0], o[:, 1], color=color, lw=1.2, ls="--",
                         label=f"fit {n:g} sigma: {share:.1%}")
@@ -296,16 +299,17 @@ def _ellipse_panel(ax, p, legend: bool = True) -> None:
 
 
 def ellipse_grid(panels, ncols: int = 4, axis_name: str = "PCA", title: str | None = None,
-                 size: float = 3.4) -> Figure:
+                 size: float = 3.4, sigmas=None) -> Figure:
     """For each pair panel (``latent.ellipses.ellipse_panels``): scatter, 1-2-3 sigma confidence
     ellipses from the sample moments with the share of points inside, the blog's ellipses from the
-    Gaussian fits (dashed) where the panel has them, and KDE contours."""
+    Gaussian fits (dashed) where the panel has them, and KDE contours; ``sigmas``, e.g. (3,):
+    draw only those ellipses."""
     panels = list(panels)
     ncols = max(1, min(ncols, len(panels)))
     nrows = int(np.ceil(len(panels) / ncols))
     fig, axs = _fig(size * ncols, size * nrows, nrows, ncols, squeeze=False)
     for ax, p in zip(axs.flat, panels, strict=False):
-        _ellipse_panel(ax, p, legend=size >= 3)
+        _ellipse_panel(ax, p, legend=size >= 3, sigmas=sigmas)
         ax.set_xlabel(f"{axis_name} {p.i}", fontsize=8)
         ax.set_ylabel(f"{axis_name} {p.j}", fontsize=8)
         ax.set_title(f"({p.i}, {p.j}), rho = {p.ellipses.rho_:.2f}", fontsize=9)
@@ -319,6 +323,12 @@ def ellipse_grid(panels, ncols: int = 4, axis_name: str = "PCA", title: str | No
 def ellipses_by_fact(panels_by_fact: dict) -> Figure:
     """The same PCA pair after trimming at different facts (the blog's fact = 1.35 ... 1.8)."""
     facts = list(panels_by_fact)
+    if not facts:
+        fig, ax = _fig(6, 1.5)
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no fact kept enough points for a PCA (see ellipses_by_fact)",
+                ha="center", va="center")
+        return fig
     fig, axs = _fig(3.4 * len(facts), 3.5, 1, len(facts), squeeze=False)
     for ax, f in zip(axs.flat, facts, strict=True):
         p = panels_by_fact[f]
@@ -394,25 +404,41 @@ def value_bars(values: dict, title: str, xlabel: str, reference: dict | None = N
     return fig
 
 
-def intrinsic_dimension(dim) -> Figure:
-    """Global and local intrinsic dimension of z beside its Gaussian reference and the truth
-    (``steps.tsne.FilamentDimension``)."""
-    keys = ("twonn", "mle", "local_dense", "local_random")
-    labels = ("TwoNN (global)", "MLE (global)", "local PCA, densest", "local PCA, random")
-    fig, ax = _fig(8, 3.6)
-    x = np.arange(len(keys))
-    ax.bar(x - 0.2, [getattr(dim.z, k) for k in keys], 0.4, label="z-points")
-    ax.bar(x + 0.2, [getattr(dim.reference, k) for k in keys], 0.4,
-           label="Gaussian with the same covariance", color="0.6")
-    if dim.truth:
-        ax.axhline(dim.truth, color="tab:red", ls="--", label=f"truth: {dim.truth} factors")
+def filaments(f) -> Figure:
+    """Where the blog looked for one-dimensional filaments (``steps.tsne.Filaments``): left, the
+    local dimension against the neighbourhood's radius for z and its Gaussian reference, with the
+    truth and 1 marked; right, the flatness of each zoom square's points against the reference's
+    in the same square (below the diagonal: more line-like than a Gaussian)."""
+    fig, (ax, bx) = _fig(12, 4.4, 1, 2)
+    for d, label, color in ((f.z, "z-points", "tab:blue"),
+                            (f.reference, "Gaussian with the same covariance", "0.5")):
+        ax.plot(d.radius, d.dimension, "o-", ms=3, color=color, label=label)
+    for k_i, (k, r, v) in enumerate(zip(f.z.k, f.z.radius, f.z.dimension, strict=True)):
+        if k_i % 3 == 0:
+            ax.annotate(f"k={k}", (r, v), fontsize=7, xytext=(2, 4), textcoords="offset points")
+    if f.truth:
+        ax.axhline(f.truth, color="tab:red", ls="--", label=f"truth: {f.truth} factors")
     ax.axhline(1, color="k", ls=":", lw=0.8, label="a one-dimensional filament")
-    ax.set_xticks(x, labels, fontsize=8)
-    ax.set_ylabel("estimated intrinsic dimension")
-    ax.set_title(f"Are the filaments one-dimensional? ({dim.z.n:,} points, "
-                 f"neighbourhoods of {dim.z.k})")
+    ax.set_xscale("log")
+    ax.set_xlabel("neighbourhood radius: median distance to the k-th neighbour (z units)")
+    ax.set_ylabel("local dimension (Levina-Bickel MLE)")
+    ax.set_title(f"dimension against scale ({f.z.n:,} points, k = {f.z.k[0]} to {f.z.k[-1]:,})")
     ax.legend(fontsize=8)
-    ax.grid(alpha=0.3, axis="y")
+    ax.grid(alpha=0.3)
+    markers = iter("os^vDP*X")
+    for name, rows in f.lines.items():
+        pts = [(r.reference, r.z) for r in rows if r.ratio is not None]
+        if pts:
+            bx.scatter(*zip(*pts, strict=True), marker=next(markers, "o"), label=name)
+    bx.plot([0, 0.6], [0, 0.6], color="k", lw=0.8, ls="--", label="as line-like as a Gaussian")
+    bx.set_xlim(0, 0.6)
+    bx.set_ylim(0, 0.6)
+    bx.set_xlabel("flatness of the Gaussian reference in the square")
+    bx.set_ylabel("flatness of the z-points in the square")
+    bx.set_title("zoom squares: local variance ratio of 10 neighbours (0: a line)")
+    bx.legend(fontsize=7)
+    bx.grid(alpha=0.3)
+    fig.suptitle("Are the filaments one-dimensional, where the blog looked?")
     return fig
 
 

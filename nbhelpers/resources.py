@@ -201,6 +201,15 @@ def _malloc_trim() -> None:
             pass
 
 
+def live_keras_models() -> int:
+    """How many Keras models the Python process still references (0 where Keras is not loaded)."""
+    keras = sys.modules.get("keras")
+    if keras is None:
+        return 0
+    model = keras.Model  # type(), not isinstance: a dead weak proxy raises on __class__
+    return sum(issubclass(type(o), model) for o in gc.get_objects())
+
+
 class MemoryCycles:
     """The Colab practice between models trained or used one after another in one kernel: after
     each, clear the Keras session and collect garbage (``release_memory``), and keep the process
@@ -210,10 +219,12 @@ class MemoryCycles:
         self.rows: list[dict] = []
 
     def after(self, name: str) -> dict:
-        """Release memory after model ``name``; the row {model, rss_before_gb, rss_after_gb}."""
+        """Release memory after model ``name``; the row {model, rss_before_gb, rss_after_gb,
+        live_models}: the last counts the Keras models Python still holds (0 when the cycle
+        freed every model the caller let go; RSS growth with 0 is the backend's own)."""
         before, after = release_memory()
         row = {"model": name, "rss_before_gb": round(before / GB, 3),
-               "rss_after_gb": round(after / GB, 3)}
+               "rss_after_gb": round(after / GB, 3), "live_models": live_keras_models()}
         self.rows.append(row)
         return row
 

@@ -113,3 +113,5 @@ def test_three_trainings_in_a_row_keep_rss_within_the_stated_margin(backend):
     assert [r["model"] for r in out["rows"]] == ["ae_0", "ae_1", "ae_2"]
     assert all(r["rss_after_gb"] <= r["rss_before_gb"] + 0.005 for r in out["rows"]), out
     assert out["growth"] < CYCLE_MARGIN_GB[backend], out
+    # what the cycle can free it frees: no model outlives its cycle, the rest is the backend's
+    assert [r["live_models"] for r in out["rows"]] == [0, 0, 0], out

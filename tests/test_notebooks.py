@@ -118,6 +118,17 @@ def test_03_records_tsne_runs_planes_and_the_filament_dimension(smoke_run, resul
     dim = r["intrinsic_dimension"]
     assert dim["truth"] == 21 and dim["z"]["n"] == cfg.id_points
     assert dim["ratio_to_truth"]["twonn"] == pytest.approx(dim["z"]["twonn"] / 21, abs=1e-3)
+    scale = r["dimension_by_scale"]  # the blog's filaments, from 5 neighbours to the whole cloud
+    assert scale["z"]["k"][0] == 5 and scale["z"]["k"][-1] == cfg.n_images - 1
+    assert scale["z"]["radius"] == sorted(scale["z"]["radius"])
+    assert scale["lowest"]["z"] == min(d for d, k in zip(scale["z"]["dimension"], scale["z"]["k"],
+                                                        strict=True) if k <= cfg.n_images / 10)
+    lines = r["filament_lines"]  # one row per zoom square, the whole planes left out
+    assert {k: len(v) for k, v in lines["squares"].items()} == {
+        k: len(v) - 1 for k, v in ladder["planes"].items()}
+    ratios = [x["ratio"] for v in lines["squares"].values() for x in v if x["ratio"] is not None]
+    assert lines["measured"] == len(ratios) > 0
+    assert lines["ratio"] == pytest.approx(float(np.median(ratios)), abs=1e-4)
     run = store.RunDir(smoke_run)  # the map notebook 06 places new points on
     assert run.load_array("latent/tsne_map_embedding.npy").shape == (r["tsne_map"]["n"], 2)
 

@@ -58,3 +58,13 @@ def test_release_memory_keeps_rss_bounded_over_five_cycles():
     growth = rss[-1] - rss[1]  # the first cycle pays TensorFlow's one-off allocations
     print(f"RSS after each cycle (MB): {[round(r / 1e6) for r in rss]}, growth {growth / 1e6:.1f} MB")
     assert growth < 60e6
+
+
+def test_memory_cycles_count_the_keras_models_python_still_holds():
+    from nbhelpers.models import build_autoencoder
+
+    kept = build_autoencoder((32, 32, 3), 8)  # the AE and its encoder and decoder: 3 models
+    held = resources.MemoryCycles().after("kept")["live_models"]
+    del kept
+    freed = resources.MemoryCycles().after("freed")["live_models"]
+    assert held - freed == 3

@@ -122,6 +122,26 @@ def test_filament_dimension_records_estimates_truth_and_ratio(run):
     assert r["gaussian_reference"]["local_dense"] == pytest.approx(21, abs=1)
 
 
+def test_filaments_step_records_the_scale_curve_and_the_squares_against_the_reference(run):
+    rng = np.random.default_rng(6)
+    t = rng.uniform(0, 2 * np.pi, 2_000)
+    z = (np.c_[np.sin(t), np.cos(t), np.sin(3 * t)] @ rng.normal(size=(3, 32)) +
+         1e-3 * rng.normal(size=(2_000, 32))).astype(np.float32)
+    from nbhelpers.latent.pca import LatentPCA
+    from nbhelpers.latent.voids import gaussian_reference
+
+    cfg = config.load("smoke", zoom_planes=(0, 1, 1, 2), zoom_fractions=(2.5, 0.5))
+    ref = gaussian_reference(z, 1)
+    planes = tsne.planes(cfg, run, z, LatentPCA().fit(z), ref)
+    fil = tsne.filaments(run, z, ref, planes, truth=3)
+    r = store.read_results(run.path)["0x_test"]
+    assert r["dimension_by_scale"]["lowest"]["z"] == pytest.approx(1.0, abs=0.1)
+    assert r["dimension_by_scale"]["smallest_scale"]["gaussian_reference"] > 2.5  # rank 3
+    assert r["dimension_by_scale"]["truth"] == 3 == fil.truth
+    assert set(fil.lines) == set(planes.named()) == set(r["filament_lines"]["squares"])
+    assert r["filament_lines"]["ratio"] < 0.3  # the curve projects to lines, its Gaussian not
+
+
 def test_inputs_table_asks_03_for_data_json_and_08_for_no_vae_model(tmp_path):
     """Notebook 03 reads data.json (the factor count, after minutes of t-SNE) and notebook 08
     trains its own VAEs: the inputs checked before a run starts say so."""

@@ -27,13 +27,15 @@ NEEDS = {
     "04_pca_ellipses": ("latent/z_ae.npy",),
     "05_vae_extra_dense_layer": ("data.json",),
     "06_face_generation": ("data.json", "latent/z_ae.npy", "models/ae.keras", "models/vae.keras",
-                           "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"),
+                           "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
+                           "latent/tsne_map.json"),
     "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/z_vae.npy"),
     "08_vae_latent_space": ("data.json", "latent/z_vae.npy"),  # trains its own VAEs
 }
 MAKES = {
     "01_autoencoder_training": ("data.json", "models/ae.keras", "latent/z_ae.npy"),
-    "03_tsne_filaments": ("latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"),
+    "03_tsne_filaments": ("latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
+                          "latent/tsne_map.json"),
     "05_vae_extra_dense_layer": ("models/vae.keras", "latent/z_vae.npy"),
 }
 

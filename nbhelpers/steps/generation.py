@@ -16,13 +16,14 @@ from .. import config
 from ..data import Dataset
 from ..latent import metrics, sampling
 from ..latent.pca import LatentPCA
+from ..latent.placement import MapBox, RealNeighbours
 from ..latent.tsne import place, rebuild_map
 from ..models import decode, parts, reconstruct
-from ..store import RunDir, read_results
+from ..store import RunDir
 from .artifacts import load_model
 from .dataset import open_dataset, split
 from .encoding import load_z
-from .tsne import MAP_EMBEDDING, MAP_INDEX
+from .tsne import MAP_EMBEDDING, MAP_INDEX, MAP_SETTINGS
 
 
 @dataclass
@@ -127,29 +128,20 @@ def place_draws(cfg: config.Profile, run: RunDir, inputs: Inputs,
     among the real points, far above 1 for draws in the voids). Recorded per sampler with the
     share of draws inside the box of the map's 1st-99th percentiles and their median distance to
     the map's centre in units of the real points' (``tsne_placements``)."""
-    from sklearn.neighbors import NearestNeighbors
-
     index = run.load_array(MAP_INDEX)
     ref_xy = run.load_array(MAP_EMBEDDING)
-    perplexity = float(read_results(run.path).get("03_tsne_filaments", {}).get("tsne_map", {})
-                       .get("perplexity", cfg.perplexity))
+    perplexity = float(run.load_json(MAP_SETTINGS)["perplexity"])
     ref_z = np.asarray(inputs.z[index], dtype=np.float64)
     fitted = rebuild_map(ref_z, ref_xy, perplexity, cfg.seed)
-    nn = NearestNeighbors(n_neighbors=2).fit(ref_z)
-    own = float(np.median(nn.kneighbors(ref_z)[0][:, 1]))  # column 0: the point itself
-    lo, hi = np.percentile(ref_xy, [1, 99], axis=0)
-    center = np.median(ref_xy, axis=0)
-    ref_dist = float(np.median(np.linalg.norm(ref_xy - center, axis=1)))
+    reals, box = RealNeighbours(ref_z), MapBox.of(ref_xy)
     draws, inside, ratio, record = {}, {}, {}, {}
     for name, s in samplers.items():
         z_new = s.sample(n, cfg.seed)
-        xy = place(fitted, z_new)
-        draws[name] = xy
-        inside[name] = float(np.mean(np.all((xy >= lo) & (xy <= hi), axis=1)))
-        ratio[name] = float(np.median(nn.kneighbors(z_new, 1)[0][:, 0])) / own
-        record[name] = {"inside_box": round(inside[name], 4), "median_distance": round(
-            float(np.median(np.linalg.norm(xy - center, axis=1))) / ref_dist, 3),
-            "nn_ratio": round(ratio[name], 3)}
+        draws[name] = xy = place(fitted, z_new)
+        inside[name], ratio[name] = box.inside(xy), reals.ratio(z_new)
+        record[name] = {"inside_box": round(inside[name], 4),
+                        "median_distance": round(box.distance(xy), 3),
+                        "nn_ratio": round(ratio[name], 3)}
     run.record("tsne_placements", record)
     return Placements(ref_xy, draws, inside, ratio)
 

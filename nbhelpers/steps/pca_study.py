@@ -22,6 +22,11 @@ def axis_density(cfg: config.Profile, z: np.ndarray) -> LatentDensity:
     return scaled_density(cfg, z)
 
 
+def min_survivors(z: np.ndarray) -> int:
+    """The fewest survivors a PCA after trimming works on: 1 % of the points, at least 50."""
+    return max(50, len(z) // 100)
+
+
 def survivors(cfg: config.Profile, run: RunDir, z: np.ndarray,
               density: LatentDensity) -> dict[float, int]:
     """Points kept by trimming at each of the profile's facts, recorded as ``survivors_by_fact``."""
@@ -36,13 +41,23 @@ def trimmed_pca(cfg: config.Profile, run: RunDir, z: np.ndarray, density: Latent
     subset of ``pca_max_points`` of them where there are more; records the components for 80 % of
     the variance, the Pearson check, the survivors and the points analysed."""
     fact = cfg.trim_fact if fact is None else fact
+    need = min_survivors(z)
+    if density.trim(z, fact).sum() < need:  # z from elsewhere, axes far from Gaussian
+        wider = density.fact_keeping(z, need, fact)
+        if wider is None:
+            raise ValueError(f"trimming keeps fewer than {need} of {len(z):,} z-points at any fact "
+                             f"up to 100: the axes are far from Gaussian, the blog's PCA after "
+                             f"trimming does not apply")
+        run.record("trim_note", f"fact {fact:g} kept fewer than {need} points; widened to "
+                                f"{wider:.3g}")
+        fact = wider
     t = pca_after_trim(z, density.trim(z, fact), fact, cfg.pca_max_points, cfg.seed)
     check = pearson_check(t.components)
     values = {"components_for_80pct": t.pca.components_for_target_,
               "components_share_80pct": round(t.pca.components_for_target_ / z.shape[1], 4),
               "pearson_max_offdiag": check["max_offdiag"],
               "pearson_max_diag_deviation": check["max_diag_deviation"],
-              "survivors": t.n, "pca_points": t.n_analysed}
+              "survivors": t.n, "pca_points": t.n_analysed, "trim_fact_used": round(fact, 4)}
     for k, v in values.items():
         run.record(k, v)
     return t
@@ -90,21 +105,54 @@ def by_fact(cfg: config.Profile, run: RunDir, z: np.ndarray, density: LatentDens
             pair=(2, 3)) -> dict[float, ellipses.EllipsePanel]:
     """Components ``pair`` after trimming at each of ``ellipse_facts`` (the blog's 1.35, 1.45,
     1.55, 1.7, 1.8), recorded as ``ellipses_by_fact``."""
-    out = {}
+    out, rec = {}, {}
     for f in cfg.ellipse_facts:
-        t = pca_after_trim(z, density.trim(z, f), f, cfg.pca_max_points, cfg.seed)
+        kept = density.trim(z, f)
+        rec[str(f)] = {"survivors": int(kept.sum())}
+        if kept.sum() < min_survivors(z):
+            rec[str(f)]["skipped"] = f"fewer than {min_survivors(z)} survivors"
+            continue
+        t = pca_after_trim(z, kept, f, cfg.pca_max_points, cfg.seed)
         out[float(f)] = ellipses.ellipse_panels(t.components, [pair], seed=cfg.seed,
                                                 max_points=cfg.scatter_points,
                                                 share_points=cfg.share_points)[0]
-    run.record("ellipses_by_fact", {str(f): {"survivors": int(density.trim(z, f).sum()),
-                                             **p.stats()} for f, p in out.items()})
+        rec[str(f)].update(out[float(f)].stats())
+    run.record("ellipses_by_fact", rec)
     return out
 
 
 def original_correlations(cfg: config.Profile, run: RunDir, z: np.ndarray,
+                          density: LatentDensity | None = None,
                           k: int = 4) -> list[ellipses.EllipsePanel]:
-    """The ``k`` most strongly correlated pairs of original axes, recorded with their rho."""
+    """The ``k`` most strongly correlated pairs of original axes, recorded with their rho. With
+    ``density`` (the per-axis fits of ``axis_density``) each panel also has the blog's ellipses
+    from the axes' Gaussian fits, whose mean 2- and 3-sigma shares are recorded as
+    ``original_fit_inside_2sigma`` and ``original_fit_inside_3sigma``."""
     top = top_correlated_pairs(pearson(z), k)
-    run.record("top_correlated_axes", [{"i": i, "j": j, "rho": round(r, 4)} for i, j, r in top])
-    return ellipses.ellipse_panels(z, [(i, j) for i, j, _ in top], seed=cfg.seed,
-                                   max_points=cfg.scatter_points, share_points=cfg.share_points)
+    gauss = None if density is None else (density.centers_, density.sigmas_)
+    panels = ellipses.ellipse_panels(z, [(i, j) for i, j, _ in top], seed=cfg.seed,
+                                     max_points=cfg.scatter_points, share_points=cfg.share_points,
+                                     fits=gauss)
+    run.record("top_correlated_axes", [{"i": i, "j": j, "rho": round(r, 4), **p.stats()}
+                                       for (i, j, r), p in zip(top, panels, strict=True)])
+    if gauss is not None and panels:
+        run.record("original_fit_inside_2sigma", ellipses.mean_inside(panels, 2, fitted=True))
+        run.record("original_fit_inside_3sigma", ellipses.mean_inside(panels, 3, fitted=True))
+    return panels
+
+
+def dense_scatter(cfg: config.Profile, run: RunDir, trimmed: TrimmedPCA, fits: LatentDensity,
+                  pairs=((0, 1), (2, 3), (4, 5), (1, 8))) -> list[ellipses.EllipsePanel]:
+    """The blog's second look at the ellipses: the 3-sigma ellipses over ``dense_scatter_points``
+    vectors (the blog's 50,000; at most the survivors there are), so that the scatter fills the
+    outer core. Records ``dense_scatter`` (points drawn, pairs and their shares)."""
+    d = trimmed.components.shape[1]
+    pairs = [(i, j) for i, j in pairs if i < d and j < d]
+    panels = ellipses.ellipse_panels(trimmed.components, pairs, seed=cfg.seed,
+                                     max_points=cfg.dense_scatter_points,
+                                     share_points=max(cfg.share_points, cfg.dense_scatter_points),
+                                     fits=(fits.centers_, fits.sigmas_))
+    run.record("dense_scatter", {"points_drawn": len(panels[0].shown) if panels else 0,
+                                 "asked": cfg.dense_scatter_points,
+                                 "pairs": ellipses.panel_stats(panels)})
+    return panels

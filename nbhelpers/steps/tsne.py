@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import config
-from ..latent.dimension import IntrinsicDimension, intrinsic_dimension
+from ..latent.dimension import DimensionByScale, IntrinsicDimension, dimension_by_scale, intrinsic_dimension
 from ..latent.pca import LatentPCA
-from ..latent.planes import ZoomPanel, plane, zoom_panels
+from ..latent.planes import SquareFlatness, ZoomPanel, plane, square_flatness, zoom_panels
 from ..latent.scale import axis_spread, widths
 from ..latent.subsets import subset
 from ..latent.tsne import TSNEJob, TSNEResult, tsne_series
@@ -19,6 +19,7 @@ from ..latent.voids import VoidShare, gaussian_reference, ratio_summary, void_sh
 from ..store import RunDir
 
 MAP_INDEX, MAP_EMBEDDING = "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"
+MAP_SETTINGS = "latent/tsne_map.json"  # the kept map's size and t-SNE settings, beside its arrays
 MAP_MAX_POINTS = 20_000  # the raw-z map kept for notebook 06 (openTSNE's transform)
 
 
@@ -66,7 +67,9 @@ def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = 
         kept = max(raw, key=lambda r: r.n)
         run.save_array(MAP_INDEX, np.asarray(kept.index, dtype=np.int64))
         run.save_array(MAP_EMBEDDING, kept.embedding.astype(np.float32))
-        run.record("tsne_map", {"n": kept.n, "perplexity": kept.settings["perplexity"]})
+        settings = {"n": kept.n, **kept.settings}
+        run.save_json(MAP_SETTINGS, settings)
+        run.record("tsne_map", settings)
     return Maps(runs, reference, voids, sample)
 
 
@@ -92,6 +95,12 @@ class Planes:
     broad_axes: tuple[int, int]
     spread: float  # median axis FWHM of z (latent.scale.axis_spread)
     voids: dict[str, VoidShare] = field(default_factory=dict)
+    reference: dict[str, list[ZoomPanel]] = field(default_factory=dict)  # the same squares
+
+    def named(self) -> dict[str, list[ZoomPanel]]:
+        """The z-points' ladders by plane name ("PCA i,j", "z i,j"), as ``reference``."""
+        b0, b1 = self.broad_axes
+        return {**{f"PCA {i},{j}": p for (i, j), p in self.pca.items()}, f"z {b0},{b1}": self.original}
 
 
 def _ladder(cfg: config.Profile, spread: float) -> tuple:
@@ -127,14 +136,15 @@ def planes(cfg: config.Profile, run: RunDir, z: np.ndarray, pca: LatentPCA,
     voids[f"z {b0},{b1}"] = void_share(plane(z, b0, b1), plane(ref, b0, b1))
     run.record("plane_voids", {k: v.record() for k, v in voids.items()})
     run.record("void_ratio", ratio_summary([*map_voids, *voids.values()]))
-    panels_by_name = {**{f"PCA {i},{j}": p for (i, j), p in pca_panels.items()},
-                      f"z {b0},{b1}": original}
+    out = Planes(components, pca_panels, original, (b0, b1), spread, voids, {
+        **{f"PCA {i},{j}": zoom_panels(ref_components, i, j, ladder) for i, j in pairs},
+        f"z {b0},{b1}": zoom_panels(ref, b0, b1, half_widths=ladder[:2], center=center)})
     run.record("zoom_ladder", {
         "spread_fwhm": round(spread, 4), "side_fractions": list(cfg.zoom_fractions),
         "planes": {name: [{"side": None if p.half_width is None else round(2 * p.half_width, 4),
                            "points": p.count} for p in panels]
-                   for name, panels in panels_by_name.items()}})
-    return Planes(components, pca_panels, original, (b0, b1), spread, voids)
+                   for name, panels in out.named().items()}})
+    return out
 
 
 @dataclass
@@ -160,4 +170,45 @@ def filament_dimension(cfg: config.Profile, run: RunDir, z: np.ndarray, referenc
         rec["ratio_to_truth"] = {k: round(getattr(out.z, k) / truth, 3)
                                  for k in ("twonn", "mle", "local_dense", "local_random")}
     run.record("intrinsic_dimension", rec)
+    return out
+
+
+@dataclass
+class Filaments:
+    """Where the blog looked for its one-dimensional filaments: the local dimension against the
+    neighbourhood size for z and for its Gaussian reference, and the line measure of every zoom
+    square of the plane projections (z against the reference in the same square)."""
+
+    z: DimensionByScale
+    reference: DimensionByScale
+    lines: dict[str, list[SquareFlatness]]  # plane name -> one per zoom square (not the whole)
+    truth: int | None
+
+
+def filaments(run: RunDir, z: np.ndarray, reference: np.ndarray, planes: Planes,
+              truth: int | None = None) -> Filaments:
+    """The blog's "basically one-dimensional filaments" measured at its scales. Recorded:
+    ``dimension_by_scale`` (the curves, and the lowest dimension of z and of the reference over
+    neighbourhoods of at most a tenth of the cloud, with the truth) and ``filament_lines`` (per
+    plane and square the flatness of z and of the reference, and ``ratio``, the median z /
+    reference over the squares measured: below 1 where z is more line-like)."""
+    out = Filaments(dimension_by_scale(z, queries=None), dimension_by_scale(reference, queries=None),
+                    {}, truth)
+    for name, panels in planes.named().items():
+        out.lines[name] = [square_flatness(p.points, r.points)
+                           for p, r in zip(panels, planes.reference[name], strict=True)
+                           if p.half_width is not None]
+    (lz, kz), (lr, kr) = out.z.lowest(), out.reference.lowest()
+    run.record("dimension_by_scale", {
+        "z": out.z.record(), "gaussian_reference": out.reference.record(), "truth": truth,
+        "lowest": {"z": round(lz, 3), "z_k": kz, "gaussian_reference": round(lr, 3),
+                   "gaussian_reference_k": kr},
+        "smallest_scale": {"k": int(out.z.k[0]), "z": round(float(out.z.dimension[0]), 3),
+                           "gaussian_reference": round(float(out.reference.dimension[0]), 3)}})
+    ratios = [f.ratio for rows in out.lines.values() for f in rows if f.ratio is not None]
+    run.record("filament_lines", {
+        "squares": {name: [f.record() for f in rows] for name, rows in out.lines.items()},
+        "measured": len(ratios),
+        "ratio": round(float(np.median(ratios)), 4) if ratios else None,
+        "neighbours": 10, "min_points": 50})
     return out
