@@ -7,6 +7,7 @@ STAMP   := $(VENV)/.installed
 PROFILE ?= default
 DATA    ?=
 RUN_DIR ?=
+Z       ?=
 
 .PHONY: run test test-fast test-torch test-browser lint clean venv
 
@@ -21,7 +22,8 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python -m nbhelpers run --profile $(PROFILE) \
-		$(if $(DATA),--data "$(DATA)") $(if $(RUN_DIR),--run-dir "$(RUN_DIR)")
+		$(if $(DATA),--data "$(DATA)") $(if $(RUN_DIR),--run-dir "$(RUN_DIR)") \
+		$(if $(Z),--z "$(Z)")
 
 # The import contracts (pyproject's [tool.importlinter]) first: a broken layer fails at once.
 # pytest exits 5 when it collected no test: that is a failure here, as is any other non-zero code.

@@ -21,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
                      help="override a profile parameter, e.g. --set epochs=3 (repeatable)")
     run.add_argument("--notebooks", default=None, metavar="DIR",
                      help="folder of NN_*.ipynb (default: the project's notebooks/)")
+    run.add_argument("--z", default=None, metavar="PATH",
+                     help="your own z-points (float N x D, .npy or .npz, from any model): "
+                          "notebooks 02-04 analyse them in place of the series' AE")
+    run.add_argument("--z-key", default=None, metavar="NAME",
+                     help="the array of the .npz given with --z that holds the z-points")
     rep = sub.add_parser("report", help="(re)write report.html of a run directory")
     rep.add_argument("run_dir")
     chk = sub.add_parser("check", help="compare a run with its baseline; exit 1 on drift")

@@ -128,6 +128,16 @@ def write_report(run_dir: str | os.PathLike, spread: dict[str, float] | None = N
         sections.append(f"<section><h2>{html.escape(nb_path.stem)}: {html.escape(title)}{took}"
                         f"</h2><h3>Recorded values</h3>{table}<h3>Figures</h3>{figs or '<p>none</p>'}"
                         f"</section>")
+    data = read_json(run_dir / "data.json", {})
+    origin = (f"<p>Data: {html.escape(str(data['source']))}"
+              + "".join(f"<br><small>{html.escape(str(n))}</small>" for n in data.get("notes", []))
+              + "</p>") if data.get("source") else ""
+    ran = {p.stem for p in (run_dir / "notebooks").glob("*.ipynb")}
+    left = [(nb, v["skipped"]) for nb, v in results.items()
+            if isinstance(v, dict) and set(v) == {"skipped"} and nb not in ran]
+    left_out = ("<h2>Notebooks left out</h2><ul>" + "".join(
+        f"<li><b>{html.escape(nb)}</b>: {html.escape(str(why))}</li>" for nb, why in sorted(left))
+        + "</ul>") if left else ""
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Run report: {html.escape(run_dir.name)}</title>
 <style>
@@ -142,8 +152,10 @@ small {{ color: #777; }}
 </style></head><body>
 <h1>Run report: {html.escape(run_dir.name)}</h1>
 <p>Run directory: <code>{html.escape(str(run_dir))}</code></p>
+{origin}
 {findings_html(claims.evaluate(results, spread=spread))}
 {environment_html(results.get("environment", {}))}
+{left_out}
 {''.join(sections) or '<p>No executed notebooks in this run.</p>'}
 </body></html>
 """

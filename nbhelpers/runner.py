@@ -20,6 +20,7 @@ from pathlib import Path
 from . import baseline, claims, config, store
 from .core.files import atomic_write_json, read_json
 from .report import write_report
+from .steps import external
 from .steps.artifacts import check_inputs
 
 NB_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
@@ -117,16 +118,35 @@ def run_series(profile: str = "default", data: str | None = None,
                run_dir: str | os.PathLike | None = None, start: str | None = None,
                only: list[str] | None = None, overrides: dict | None = None,
                notebooks_dir: str | os.PathLike | None = None, log=print,
-               stream_stdout: bool = True) -> Path:
+               stream_stdout: bool = True, z: str | os.PathLike | None = None,
+               z_key: str | None = None) -> Path:
     """Execute the series; return the run directory (its report.html is written at the end).
 
     ``log`` gets a line per notebook and per code cell; ``stream_stdout`` passes the cells'
-    printed output through as it comes."""
+    printed output through as it comes. ``z``: a .npy/.npz of z-points from any model
+    (``z_key``: the array of an .npz); they are checked, registered in place of notebook 01
+    (``steps.external``) and analysed by notebooks 02-04, the others recorded as left out with
+    their reasons. Every input is checked before anything is written."""
     overrides = dict(overrides or {})
+    zs, notes = None, []
+    if z is not None:
+        zs = external.read_z(z, z_key)
+        overrides.setdefault("z_dim", zs.shape[1])  # z_dim comes from the data
+        notes = external.check_size(zs, config.load(profile, data=data, **overrides), z)
+        only = external.notebooks_for(only)
     config.load(profile, data=data, **overrides)  # fail before the first kernel starts
     notebooks = find_notebooks(notebooks_dir, start, only)  # before anything is created
     run_path = Path(run_dir or config.default_run_dir(profile)).expanduser().resolve()
+    if zs is not None:
+        external.check_run_dir(run_path, external.sha256_of(Path(z).expanduser()))
     run = store.RunDir(run_path)
+    if zs is not None:
+        external.register(run, zs, z, z_key, notes)
+        for note in notes:
+            log(f"note: {note}")
+        log(f"z-points: {zs.shape[0]:,} x {zs.shape[1]} from {Path(z).expanduser().resolve()}; "
+            f"notebooks {', '.join(n[:2] for n in external.ANALYSED)} analyse them, the others "
+            f"are left out (reasons in the report)")
     check_inputs(run, [nb.stem for nb in notebooks])  # before any notebook runs for minutes
     os.environ.setdefault("NBHELPERS_STATIC", "1")  # no widget frontend under papermill
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ lines, not even cuInit's error
@@ -173,8 +193,17 @@ def _baseline_file(results: dict, run_dir, baseline_file) -> Path:
     return baseline_path(profile)
 
 
+def external_source(run_dir) -> str | None:
+    """Where the z-points of an external-z run came from (``steps.external``), else None."""
+    info = read_json(Path(run_dir) / "data.json", {}) or {}
+    return info.get("source") if info.get("kind") == "external" else None
+
+
 def baseline_spread(run_dir) -> dict[str, float] | None:
-    """The seed spreads of the run's profile's committed baseline, or None (none, unreadable)."""
+    """The seed spreads of the run's profile's committed baseline, or None (none, unreadable,
+    or a run of external z-points, which no seed spread of the series describes)."""
+    if external_source(run_dir):
+        return None
     profile = store.read_results(run_dir).get("environment", {}).get("profile")
     try:
         return baseline.spreads(load_baseline(baseline_path(profile))) if profile else None
@@ -202,6 +231,11 @@ def check(run_dir: str | os.PathLike, baseline_file: str | os.PathLike | None = 
 
 def verdict(run_dir: str | os.PathLike) -> str:
     """The claims table and, when the profile has a baseline, the check's verdict, as text."""
+    origin = external_source(run_dir)
+    if origin:
+        return ("findings:\n" + claims.summary(claims.evaluate(store.read_results(run_dir)))
+                + f"\nno baseline check: the z-points are {origin}; the baselines describe the "
+                  f"series' own runs")
     try:  # a damaged baseline must not fail a finished run
         rows, drift, path = check(run_dir)
     except (ValueError, OSError, KeyError, TypeError) as exc:
@@ -222,7 +256,8 @@ def main_run(args) -> int:
             raise ValueError(f"--only {args.only!r} names no notebook; expected numbers such as "
                              f"--only 02,04")
         run_series(args.profile, data=args.data, run_dir=args.run_dir, start=args.start,
-                   only=only, overrides=overrides, notebooks_dir=args.notebooks)
+                   only=only, overrides=overrides, notebooks_dir=args.notebooks,
+                   z=getattr(args, "z", None), z_key=getattr(args, "z_key", None))
     except NotebookFailed as exc:
         print(f"\nFAILED: {exc}", file=sys.stderr)
         return 1

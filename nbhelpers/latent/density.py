@@ -40,16 +40,19 @@ def histogram(x: np.ndarray, width: float) -> Histogram:
 
 
 def fit_gaussian(h: Histogram) -> tuple[np.ndarray, float]:
-    """(amplitude, center, sigma) of a Gaussian fitted to a histogram, and R^2 of the fit."""
+    """(amplitude, center, sigma) of a Gaussian fitted to a histogram, and R^2 of the fit. With
+    fewer than 3 occupied bins (a constant or two-valued axis: no curve to fit) the moments."""
     c, y = h.centers, h.counts.astype(np.float64)
     total = y.sum()
     mean = (c * y).sum() / total
     std = np.sqrt(max(((c - mean) ** 2 * y).sum() / total, h.width**2 / 12))
     p0 = (y.max(), mean, std)
     try:
+        if np.count_nonzero(y) < 3:
+            raise RuntimeError("fewer than 3 occupied bins")
         popt, _ = curve_fit(gaussian, c, y, p0=p0, maxfev=4000)
         popt[2] = abs(popt[2])
-    except RuntimeError:  # no convergence: fall back to the moments
+    except RuntimeError:  # no convergence, or nothing to fit: fall back to the moments
         popt = np.array(p0)
     resid = y - gaussian(c, *popt)
     r2 = 1.0 - (resid**2).sum() / max(((y - y.mean()) ** 2).sum(), 1e-12)
@@ -152,6 +155,17 @@ class LatentDensity(BaseEstimator):
         return [{"axis": int(j), "center": round(float(self.centers_[j]), 3),
                  "fwhm": round(float(self.fwhm_[j]), 3), "sigma": round(float(self.sigmas_[j]), 3),
                  "r2": round(float(self.fit_r2_[j]), 4)} for j in axes]
+
+    def fact_keeping(self, z: np.ndarray, count: int, start: float, grow: float = 1.1,
+                     limit: float = 100.0) -> float | None:
+        """The smallest fact ``start * grow**k`` (up to ``limit``) whose ``trim`` keeps at least
+        ``count`` points; None when none does (axes far from Gaussian, e.g. skewed pixels)."""
+        fact = float(start)
+        while fact <= limit:
+            if self.trim(z, fact).sum() >= count:
+                return fact
+            fact *= grow
+        return None
 
     def trim(self, z: np.ndarray, fact: float) -> np.ndarray:
         """Boolean mask of the points with mu_j - fact*FWHM_j <= z_j <= mu_j + fact*FWHM_j on every

@@ -26,11 +26,15 @@ def build(cfg: config.Profile, progress: bool = True) -> Dataset:
 
 
 def prepare(cfg: config.Profile, run: RunDir, progress: bool = True) -> Dataset:
-    """``build`` the profile's data set and name it in the run (``data.json``)."""
+    """``build`` the profile's data set and name it in the run (``data.json``: the cache, its
+    kind, "synthetic" or "celeba", and ``factors``, how many factors drew the images where
+    known)."""
     ds = build(cfg, progress)
     source, path = ds.source, ds.path
+    factors = len(ds.labels) if cfg.data_source == "synthetic" and ds.labels else None
     run.save_json("data.json", {"path": str(path), "shape": list(ds.shape), "dtype": "uint8",
-                                "source": source}, source=source)
+                                "source": source, "kind": cfg.data_source, "factors": factors},
+                  source=source)
     return ds
 
 
@@ -57,7 +61,12 @@ def held_out(cfg: config.Profile, ds: Dataset, n: int = 10) -> np.ndarray:
 
 
 def factor_count(run: RunDir) -> int | None:
-    """How many factors drew the run's images (synthetic faces: 21), None for CelebA or a cache
-    without its factor table: the truth an intrinsic-dimension estimate is compared with."""
+    """How many factors drew the run's images (synthetic faces: 21), None for CelebA, external
+    z-points or a cache without its factor table: the truth an intrinsic-dimension estimate is
+    compared with. Read from ``data.json``'s ``factors`` (runs written before that field: from
+    the cache's factor table)."""
+    info = run.load_json("data.json")
+    if "factors" in info:
+        return info["factors"]
     ds = open_dataset(run)
     return len(ds.labels) if ds.labels and "CelebA" not in ds.source else None
