@@ -7,7 +7,7 @@ import pytest
 from nbhelpers import config, store
 from nbhelpers.latent import ellipses
 from nbhelpers.latent.pca import LatentPCA
-from nbhelpers.steps import density, pca_study, tsne
+from nbhelpers.steps import density, dimension, pca_study, tsne
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_filament_dimension_records_estimates_truth_and_ratio(run):
     from nbhelpers.latent.voids import gaussian_reference
 
     cfg = config.load("smoke", id_points=1_500, id_k=60, id_neighbourhoods=10)
-    dim = tsne.filament_dimension(cfg, run, z, gaussian_reference(z, 1), truth=21)
+    dim = dimension.filament_dimension(cfg, run, z, gaussian_reference(z, 1), truth=21)
     r = store.read_results(run.path)["0x_test"]["intrinsic_dimension"]
     assert r["z"]["local_dense"] == dim.z.local_dense == pytest.approx(21, abs=1)
     assert r["ratio_to_truth"]["local_dense"] == pytest.approx(1.0, abs=0.05)
@@ -133,7 +133,7 @@ def test_filaments_step_records_the_scale_curve_and_the_squares_against_the_refe
     cfg = config.load("smoke", zoom_planes=(0, 1, 1, 2), zoom_fractions=(2.5, 0.5))
     ref = gaussian_reference(z, 1)
     planes = tsne.planes(cfg, run, z, LatentPCA().fit(z), ref)
-    fil = tsne.filaments(run, z, ref, planes, truth=3)
+    fil = dimension.filaments(run, z, ref, planes, truth=3)
     r = store.read_results(run.path)["0x_test"]
     assert r["dimension_by_scale"]["lowest"]["z"] == pytest.approx(1.0, abs=0.1)
     assert r["dimension_by_scale"]["smallest_scale"]["gaussian_reference"] > 2.5  # rank 3
