@@ -1,0 +1,48 @@
+"""Value-level tests of the headline numbers of notebooks 06 and 08, on made-up rows whose
+answers are known by hand."""
+
+import math
+
+import pytest
+
+from nbhelpers.latent.metrics import sampler_margins
+from nbhelpers.steps.vae_latent_space import tiny_kl_way
+
+
+def _rows(radii, precisions):
+    return {w: {"radius_peak": r, "precision": p}
+            for w, r, p in zip(("0", "0.001", "0.1", "1"), radii, precisions, strict=True)}
+
+
+def test_the_tiny_kl_way_is_measured_in_logarithms_of_the_radius_and_in_precision():
+    # radius 100 (the AE) -> 10 (tiny) -> 1 (weight 1): half the way in logarithms
+    way = tiny_kl_way(_rows((100.0, 10.0, 3.0, 1.0), (0.1, 0.3, 0.7, 0.9)), 2_000)
+    assert way["tiny"] == "0.001" and way["large"] == "1"
+    assert way["radius"] == pytest.approx(0.5) and way["precision"] == pytest.approx(0.25)
+    assert way["worst"] == pytest.approx(0.5)
+    like_ae = tiny_kl_way(_rows((100.0, 99.0, 3.0, 1.0), (0.1, 0.1, 0.7, 0.9)), 2_000)
+    assert like_ae["worst"] == pytest.approx(math.log(100 / 99) / math.log(100), abs=1e-4)
+
+
+def test_a_way_within_its_noise_is_not_measured():
+    # both precisions 0: no way to cover; 0.50 against 0.52 on 400 draws: within 3 standard errors
+    flat = tiny_kl_way(_rows((100.0, 10.0, 3.0, 1.0), (0.0, 0.0, 0.0, 0.0)), 400)
+    assert flat["precision"] is None and flat["worst"] == pytest.approx(0.5)
+    noisy = tiny_kl_way(_rows((5.0, 5.0, 5.0, 5.0), (0.50, 0.9, 0.6, 0.52)), 400)
+    assert noisy["radius"] is None and noisy["precision"] is None and noisy["worst"] is None
+
+
+def test_a_sweep_without_the_ae_reference_says_so():
+    rows = {"0.001": {"radius_peak": 1.0, "precision": 0.1},
+            "1": {"radius_peak": 1.0, "precision": 0.1}}
+    assert "needs weight 0" in tiny_kl_way(rows, 100)["skipped"]
+
+
+def test_the_sampler_margins_name_the_best_naive_sampler():
+    table = {"mvn": {"precision": 0.9, "frechet": 4.0}, "gmm": {"precision": 0.95, "frechet": 2.0},
+             "uniform_box": {"precision": 0.0, "frechet": 90.0},
+             "uniform_range": {"precision": 0.35, "frechet": 30.0},
+             "normal": {"precision": 0.1, "frechet": 60.0}}
+    m = sampler_margins(table)
+    assert m == {"mvn_precision_margin": 0.55, "best_naive": "uniform_range",
+                 "best_naive_precision": 0.35, "gmm_frechet_ratio": 0.5}
