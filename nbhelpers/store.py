@@ -200,8 +200,18 @@ class RunDir:
             if writer.rows != shape[0]:
                 raise ValueError(f"{rel}: {writer.rows} of {shape[0]} rows were written")
 
+    def _read(self, rel: str, check_hash: bool = True) -> dict:
+        """``verify`` on behalf of a read; with ``NBHELPERS_READ_LOG`` set, the read is appended
+        there as "notebook<TAB>rel" (the inputs test compares them with the declared inputs)."""
+        entry = self.verify(rel, check_hash=check_hash)
+        log = os.environ.get("NBHELPERS_READ_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"{self.notebook}\t{rel}\n")
+        return entry
+
     def load_array(self, rel: str, mmap: bool = False, check_hash: bool = True) -> np.ndarray:
-        self.verify(rel, check_hash=check_hash)
+        self._read(rel, check_hash=check_hash)
         return np.load(self.path / rel, mmap_mode="r" if mmap else None)
 
     # JSON -------------------------------------------------------------------------------------
@@ -211,7 +221,7 @@ class RunDir:
         return self.path / rel
 
     def load_json(self, rel: str) -> Any:
-        self.verify(rel)
+        self._read(rel)
         return read_json(self.path / rel)
 
     # any other file ---------------------------------------------------------------------------
@@ -227,7 +237,7 @@ class RunDir:
 
     def verified_path(self, rel: str) -> Path:
         """The path of ``rel`` after checking it against the manifest (shape and sha256)."""
-        self.verify(rel)
+        self._read(rel)
         return self.path / rel
 
     # figures ----------------------------------------------------------------------------------

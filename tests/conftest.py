@@ -31,7 +31,12 @@ def smoke_run(tmp_path_factory):
     from nbhelpers import runner
 
     run_dir = tmp_path_factory.mktemp("smoke_run")
-    runner.run_series("smoke", run_dir=run_dir, log=lambda *a, **k: None, stream_stdout=False)
+    reads = run_dir.parent / f"{run_dir.name}.reads.log"  # every verified read, per notebook
+    os.environ["NBHELPERS_READ_LOG"] = str(reads)
+    try:
+        runner.run_series("smoke", run_dir=run_dir, log=lambda *a, **k: None, stream_stdout=False)
+    finally:
+        os.environ.pop("NBHELPERS_READ_LOG", None)
     return run_dir
 
 

@@ -1,6 +1,7 @@
 """The notebook series executed under papermill with the smoke profile; recorded values checked."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -302,3 +303,34 @@ def test_planted_bug_radius_without_the_square_root_is_flagged(smoke_run, tmp_pa
     density_step.number_density(cfg, run, z)
     flagged = _flagged(run)
     assert flagged.get("02_latent_number_density/radius_ratio", 0) > 1, flagged
+
+
+def _undeclared(reads: dict[str, set], needs: dict, makes: dict) -> dict[str, tuple]:
+    """{notebook: (read but not declared, declared but not read)}, a notebook's own writes aside."""
+    out = {}
+    for nb, got in reads.items():
+        got = got - set(makes.get(nb, ()))
+        want = set(needs.get(nb, ()))
+        if got != want:
+            out[nb] = (sorted(got - want), sorted(want - got))
+    return out
+
+
+def test_each_notebook_reads_exactly_the_inputs_declared_for_it(smoke_run):
+    """The smoke series logs every verified read (``NBHELPERS_READ_LOG``); each notebook's reads
+    of files it did not write itself are its declared inputs, so the check before a run starts
+    (``check_inputs``) covers all of them."""
+    from nbhelpers.steps.artifacts import MAKES, NEEDS
+
+    reads: dict[str, set] = {}
+    for line in Path(f"{smoke_run}.reads.log").read_text().splitlines():
+        nb, rel = line.split("\t")
+        reads.setdefault(nb, set()).add(rel)
+    assert set(reads) >= set(NEEDS)
+    made_here = {nb: {*MAKES.get(nb, ()), *(r for r in got if r.startswith("models/")
+                                            and r not in NEEDS.get(nb, ()))}
+                 for nb, got in reads.items()}  # checkpoints and histories a notebook writes
+    assert _undeclared(reads, NEEDS, made_here) == {}
+    planted = {**reads, "04_pca_ellipses": reads["04_pca_ellipses"] | {"latent/z_vae.npy"}}
+    assert _undeclared(planted, NEEDS, made_here) == {
+        "04_pca_ellipses": (["latent/z_vae.npy"], [])}  # an undeclared read fails the test

@@ -68,8 +68,9 @@ def test_tsne_maps_record_each_run_with_its_settings(planted, run):
             for x in recorded] == [r.record() for r in maps.runs]
     assert [(x["n"], x["input"], x["perplexity"], x["early_exaggeration"]) for x in recorded] == [
         (300, "raw z", 8.0, 16.0), (400, "raw z", 20.0, 12.0), (300, "PCA 2", 20.0, 12.0)]
-    # the largest raw map is kept for notebook 06: its rows and coordinates
-    assert r["tsne_map"] == {"n": 400, "perplexity": 20.0}
+    # the largest raw map is kept for notebook 06: its rows and coordinates, its settings beside
+    assert r["tsne_map"] == {"n": 400, "perplexity": 20.0, "early_exaggeration": 12.0,
+                             "n_iter": 100} == run.load_json("latent/tsne_map.json")
     assert np.array_equal(run.load_array("latent/tsne_map_index.npy"), maps.runs[1].index)
     assert [x["void"] for x in recorded] == [v.record() for v in maps.voids]
     assert [r.n for r in maps.reference] == [300, 400, 300]
