@@ -420,6 +420,7 @@ def filaments(f) -> Figure:
         ax.axhline(f.truth, color="tab:red", ls="--", label=f"truth: {f.truth} factors")
     ax.axhline(1, color="k", ls=":", lw=0.8, label="a one-dimensional filament")
     ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
     ax.set_xlabel("neighbourhood radius: median distance to the k-th neighbour (z units)")
     ax.set_ylabel("local dimension (Levina-Bickel MLE)")
     ax.set_title(f"dimension against scale ({f.z.n:,} points, k = {f.z.k[0]} to {f.z.k[-1]:,})")

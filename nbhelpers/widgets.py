@@ -25,15 +25,21 @@ def explorer_view(x, i: int, j: int, half_width: float):
     return zoom_panels(x, i, j, half_widths=(None, half_width), center=center)
 
 
-def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | None = None):
+def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | None = None,
+                   ladder=(None, 2.5, 0.5, 0.25), spread: float | None = None):
     """Pick a space ("PCA" or "original"), two axes and a zoom; the scatter updates. The zoom
     square sits at the median of the two chosen axes (original axes need not be centred on 0).
 
     ``spaces`` maps a name to an (N, d) array. Without a frontend it returns the static figure
-    of the starting choice (the whole plane and squares of side 5, 1 and 0.5)."""
+    of the starting choice with ``ladder``'s half widths (default the blog's absolute squares of
+    side 5, 1 and 0.5; notebook 03 passes its ladder scaled to the data, ``Planes.ladder``, and
+    the ``spread`` it was scaled to); the interactive zoom starts at the first square."""
     name = next(iter(spaces))
+    squares = [h for h in ladder if h is not None]
     if not has_frontend():
-        return plots.plane_zooms(zoom_panels(spaces[name], i, j), space=name)
+        x = np.asarray(spaces[name])
+        center = np.median(x[:, [i, j]], axis=0)
+        return plots.plane_zooms(zoom_panels(x, i, j, ladder, center), space=name, spread=spread)
     import ipywidgets as w
     from IPython.display import clear_output, display
 
@@ -41,8 +47,9 @@ def plane_explorer(spaces: dict, i: int = 0, j: int = 1, half_width: float | Non
     space = w.Dropdown(options=list(spaces), value=name, description="space")
     ax_i = w.BoundedIntText(value=i, min=0, max=dims[name] - 1, description="axis x")
     ax_j = w.BoundedIntText(value=j, min=0, max=dims[name] - 1, description="axis y")
-    zoom = w.FloatLogSlider(value=half_width or 10.0, base=10, min=-1.5, max=1.5,
-                            description="half width")
+    start = half_width or (squares[0] if squares else 10.0)
+    zoom = w.FloatLogSlider(value=start, base=10, min=float(np.log10(start)) - 2,
+                            max=float(np.log10(start)) + 1, description="half width")
     out = w.Output()
 
     def draw(*_):

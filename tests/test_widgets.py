@@ -16,6 +16,9 @@ def test_static_plane_explorer_draws_the_starting_plane():
     fig = widgets.plane_explorer({"PCA": x, "original": x * 2}, 1, 2)
     assert fig.axes[0].get_title() == "PCA axes 1 and 2: 400 points"
     assert len(fig.axes) == 4  # the whole plane and squares of side 5, 1 and 0.5
+    scaled = widgets.plane_explorer({"PCA": x}, 1, 2, ladder=(None, 3.0, 0.6), spread=2.4)
+    assert len(scaled.axes) == 3  # notebook 03's ladder, scaled to the data
+    assert "side 6" in scaled.axes[1].get_title() and "2.5 x" in scaled.axes[1].get_title()
 
 
 def test_static_face_explorer_decodes_walks_along_three_pca_axes():

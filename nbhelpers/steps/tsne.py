@@ -96,6 +96,11 @@ class Planes:
     voids: dict[str, VoidShare] = field(default_factory=dict)
     reference: dict[str, list[ZoomPanel]] = field(default_factory=dict)  # the same squares
 
+    @property
+    def ladder(self) -> tuple:
+        """The zoom ladder's half widths in data units (None: the whole plane)."""
+        return tuple(p.half_width for p in next(iter(self.pca.values()), self.original))
+
     def named(self) -> dict[str, list[ZoomPanel]]:
         """The z-points' ladders by plane name ("PCA i,j", "z i,j"), as ``reference``."""
         b0, b1 = self.broad_axes
