@@ -8,6 +8,8 @@ PROFILE ?= default
 DATA    ?=
 RUN_DIR ?=
 Z       ?=
+DECODER ?=
+IMAGES  ?=
 
 .PHONY: run test test-fast test-torch test-browser lint clean venv
 
@@ -23,7 +25,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m nbhelpers run --profile $(PROFILE) \
 		$(if $(DATA),--data "$(DATA)") $(if $(RUN_DIR),--run-dir "$(RUN_DIR)") \
-		$(if $(Z),--z "$(Z)")
+		$(if $(Z),--z "$(Z)") $(if $(DECODER),--decoder "$(DECODER)") \
+		$(if $(IMAGES),--images "$(IMAGES)")
 
 # The import contracts (pyproject's [tool.importlinter]) first: a broken layer fails at once.
 # pytest exits 5 when it collected no test: that is a failure here, as is any other non-zero code.

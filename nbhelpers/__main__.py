@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
                           "notebooks 02-04 analyse them in place of the series' AE")
     run.add_argument("--z-key", default=None, metavar="NAME",
                      help="the array of the .npz given with --z that holds the z-points")
+    run.add_argument("--decoder", default=None, metavar="PATH.keras",
+                     help="with --z: a Keras decoder of those z-points (pixels in [0, 1]); with "
+                          "--images, notebook 06 draws and judges new faces")
+    run.add_argument("--images", default=None, metavar="PATH.npy",
+                     help="with --z: the images the z-points came from, uint8 (N, H, W, 3), "
+                          "one per z-point in the same order")
     rep = sub.add_parser("report", help="(re)write report.html of a run directory")
     rep.add_argument("run_dir")
     chk = sub.add_parser("check", help="compare a run with its baseline; exit 1 on drift")

@@ -123,24 +123,86 @@ def _values(results: dict, notebook: str) -> dict:
     return out
 
 
+def _decoder_of(run_dir: Path, out: Path) -> Path:
+    """The decoder of a series run's AE, saved alone as a user would save theirs."""
+    from nbhelpers.models import parts
+    from nbhelpers.steps.artifacts import load_model
+
+    parts(load_model(store.RunDir(run_dir), "models/ae.keras"))[1].save(out)
+    return out
+
+
+def _images_of(run_dir: Path) -> Path:
+    return Path(json.loads((run_dir / "data.json").read_text())["path"])
+
+
 def test_the_same_z_through_the_series_and_through_z_records_the_same_values(tmp_path, smoke_run):
+    """The series' own z, its AE's decoder and its images, saved as files from elsewhere and fed
+    back through --z, --decoder and --images: 02-04 record the same values, and 06 the same
+    realism and placements of every sampler's draws."""
     theirs = tmp_path / "z_from_elsewhere.npy"
     np.save(theirs, np.load(Path(smoke_run) / "latent" / "z_ae.npy"))
-    mine = _run(theirs, tmp_path / "mine")
+    decoder = _decoder_of(Path(smoke_run), tmp_path / "decoder.keras")
+    mine = _run(theirs, tmp_path / "mine", decoder=decoder, images=_images_of(Path(smoke_run)))
     ours, external_run = store.read_results(smoke_run), store.read_results(mine)
     for nb in external.ANALYSED:
         assert _values(external_run, nb) == _values(ours, nb), nb
-    assert set(external_run) - {"environment"} == {*external.ANALYSED, *external.LEFT_OUT}
+    gen, our_gen = external_run[external.GENERATION], ours[external.GENERATION]
+    samplers = {k: v for k, v in our_gen["realism"].items() if k.startswith("ae/")}
+    assert set(gen["realism"]) == set(samplers)  # no VAE, no reconstruction row
+    for name, row in samplers.items():
+        assert gen["realism"][name] == pytest.approx(row, rel=1e-6), name
+    assert gen["tsne_placements"] == our_gen["tsne_placements"]
+    assert gen["mvn_precision_margin"] == our_gen["mvn_precision_margin"]
+    assert set(external_run) - {"environment"} == {*external.analysed(True),
+                                                   *external.left_out(True)}
     data = json.loads((mine / "data.json").read_text())
     assert data["kind"] == "external" and data["file"] == str(theirs) and data["factors"] is None
     assert store.RunDir(mine).manifest["latent/z_ae.npy"]["source"].endswith(str(theirs))
+    assert store.RunDir(mine).manifest["models/decoder.keras"]["source"].endswith(str(decoder))
     report = (mine / "report.html").read_text()
     assert f"external z-points from {theirs}" in report  # where the z came from
     assert "Notebooks left out" in report and "no AE trained here" in report
     rows = {r["id"]: r for r in claims.evaluate(external_run)}
     assert rows["ae_loss_falls"]["status"] == claims.NOT_MEASURED
     assert "no AE trained here" in rows["ae_loss_falls"]["value"]
+    assert rows["mvn_gives_faces"]["status"] != claims.NOT_MEASURED  # 06 measured it
     assert "no baseline check" in runner.verdict(mine)
+
+
+def test_a_decoder_or_images_that_do_not_fit_the_z_points_are_refused(tmp_path, smoke_run):
+    z = np.load(Path(smoke_run) / "latent" / "z_ae.npy")
+    images = _images_of(Path(smoke_run))
+    decoder = _decoder_of(Path(smoke_run), tmp_path / "decoder.keras")
+    np.save(zpath := tmp_path / "z.npy", z)
+    np.save(wide := tmp_path / "z_wide.npy", np.c_[z, z])
+    run_dir = tmp_path / "run"
+    cases = [
+        (dict(z=wide, decoder=decoder, images=images),
+         rf"{decoder}: expected a decoder taking z-points of {2 * z.shape[1]} dimensions"),
+        (dict(z=zpath, decoder=decoder, images=_save(tmp_path, "few.npy", np.load(images)[:10])),
+         rf"expected one image per z-point \({len(z):,}, in the same order\), found 10"),
+        (dict(z=zpath, decoder=decoder,
+              images=_save(tmp_path, "float.npy", np.load(images).astype(np.float32))),
+         r"expected uint8 images \(N, H, W, 3\) with values 0-255, found float32"),
+        (dict(z=zpath, decoder=decoder), r"needs both --decoder and --images"),
+        (dict(z=zpath, decoder=decoder, images=tmp_path), r"folders and zips of images"),
+        (dict(z=zpath, decoder=_save(tmp_path, "decoder.pt", b"x"), images=images),
+         r"expected a Keras decoder saved with model.save"),
+    ]
+    for kw, match in cases:
+        with pytest.raises(external.InputError, match=match):
+            _run(kw.pop("z"), run_dir, **kw)
+        assert not run_dir.exists()  # nothing written before the inputs pass
+
+
+def _save(tmp_path: Path, name: str, what) -> Path:
+    path = tmp_path / name
+    if isinstance(what, bytes):
+        path.write_bytes(what)
+    else:
+        np.save(path, what)
+    return path
 
 
 def test_real_clustered_data_leave_more_voids_than_their_gaussian_reference(tmp_path):

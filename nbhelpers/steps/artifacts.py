@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..core.files import read_json
 from ..store import ArtifactError, RunDir
 
 
@@ -32,6 +33,12 @@ NEEDS = {
     "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/z_vae.npy"),
     "08_vae_latent_space": ("data.json", "latent/z_vae.npy"),  # trains its own VAEs
 }
+# A run of external z-points (``steps.external``): notebook 06 draws with the given decoder.
+EXTERNAL_NEEDS = {
+    "06_face_generation": ("data.json", "latent/z_ae.npy", "models/decoder.keras",
+                           "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
+                           "latent/tsne_map.json"),
+}
 MAKES = {
     "01_autoencoder_training": ("data.json", "models/ae.keras", "latent/z_ae.npy"),
     "03_tsne_filaments": ("latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
@@ -40,14 +47,21 @@ MAKES = {
 }
 
 
+def is_external(run: RunDir) -> bool:
+    """Whether the run analyses z-points from outside the series (``data.json`` kind)."""
+    info = read_json(run.path / "data.json", {}) or {}
+    return info.get("kind") == "external"
+
+
 def check_inputs(run: RunDir, notebooks: list[str]) -> None:
     """Verify (manifest, shape and sha256) every artifact ``notebooks`` (names, in run order)
     will read that none of them writes first; raise ArtifactError listing each problem, so a
     broken input stops the run before a notebook works for minutes."""
     made: set[str] = set()
     problems = []
+    needs = {**NEEDS, **EXTERNAL_NEEDS} if is_external(run) else NEEDS
     for name in notebooks:
-        for rel in NEEDS.get(name, ()):
+        for rel in needs.get(name, ()):
             if rel in made:
                 continue
             try:

@@ -19,11 +19,13 @@ from .. import config
 from ..store import RunDir
 
 ANALYSED = ("02_latent_number_density", "03_tsne_filaments", "04_pca_ellipses")
+GENERATION = "06_face_generation"  # with a decoder and the images behind the z-points
+DECODER = "models/decoder.keras"
 LEFT_OUT = {
     "01_autoencoder_training": "the z-points come from outside the series: no AE trained here",
     "05_vae_extra_dense_layer": "trains and times the series' own VAEs on the series' images",
-    "06_face_generation": "needs a decoder for these z-points and real images (not yet "
-                          "supported for external z-points)",
+    "06_face_generation": "needs a Keras decoder for these z-points (--decoder) and the images "
+                          "they came from (--images)",
     "07_ground_truth_factors": "needs the factors behind each z-point (not yet supported for "
                                "external z-points)",
     "08_vae_latent_space": "trains the series' own VAEs (a VAE's means as external z-points are "
@@ -118,15 +120,26 @@ def check_size(z: np.ndarray, cfg: config.Profile, name: str | Path = "z") -> li
             f"those runs embed all {len(z):,}"] if capped else []
 
 
-def notebooks_for(only: list[str] | None) -> list[str]:
-    """The notebook numbers an external-z run executes: ``only`` (default: all of ``ANALYSED``),
+def analysed(generation: bool = False) -> tuple[str, ...]:
+    """The notebooks an external-z run executes: 02-04, and 06 with a decoder and images."""
+    return (*ANALYSED, GENERATION) if generation else ANALYSED
+
+
+def left_out(generation: bool = False) -> dict[str, str]:
+    """The notebooks such a run leaves out, with their reasons."""
+    return {n: why for n, why in LEFT_OUT.items() if n not in analysed(generation)}
+
+
+def notebooks_for(only: list[str] | None, generation: bool = False) -> list[str]:
+    """The notebook numbers an external-z run executes: ``only`` (default: all of ``analysed``),
     refusing a notebook that cannot analyse external z-points, with its reason."""
-    analysed = [n[:2] for n in ANALYSED]
+    names = analysed(generation)
+    numbers = [n[:2] for n in names]
     if not only:
-        return analysed
-    refused = {n: why for n, why in LEFT_OUT.items() if n[:2] in only}
+        return numbers
+    refused = {n: why for n, why in left_out(generation).items() if n[:2] in only}
     if refused:
-        raise InputError("with --z only notebooks " + ", ".join(analysed) + " run; left out: "
+        raise InputError("with --z only notebooks " + ", ".join(numbers) + " run; left out: "
                          + "; ".join(f"{n}: {why}" for n, why in refused.items()))
     return list(only)
 
@@ -152,16 +165,86 @@ def check_run_dir(run_path: Path, origin: str) -> None:
                          f"({info.get('source')}); pass a new --run-dir")
 
 
+def read_images(path: str | Path, n: int) -> tuple[Path, tuple[int, ...]]:
+    """The images the z-points came from, one per z-point in the same order: a uint8 .npy
+    (n, H, W, 3), opened memory-mapped (never with pickle). Returns its path and shape."""
+    p = Path(path).expanduser()
+    if p.is_dir() or p.suffix.lower() == ".zip":
+        raise InputError(f"{p}: folders and zips of images are not read for --images yet; save "
+                         f"the images as one uint8 array: np.save('images.npy', "
+                         f"np.stack(images).astype(np.uint8))  # (N, H, W, 3), 0-255")
+    if p.suffix.lower() != ".npy" or not p.is_file():
+        raise InputError(f"{p}: expected a uint8 .npy file of images (N, H, W, 3)"
+                         + ("" if p.is_file() else ", found no such file"))
+    try:
+        images = np.load(p, mmap_mode="r", allow_pickle=False)
+    except ValueError as exc:
+        raise InputError(f"{p}: not a readable uint8 .npy of images ({exc})") from None
+    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
+        raise InputError(f"{p}: expected uint8 images (N, H, W, 3) with values 0-255, found "
+                         f"{images.dtype} {images.shape}")
+    if len(images) != n:
+        raise InputError(f"{p}: expected one image per z-point ({n:,}, in the same order), "
+                         f"found {len(images):,}")
+    return p, tuple(images.shape)
+
+
+def check_decoder(path: str | Path, z_dim: int, image_shape: tuple[int, ...] | None = None,
+                  z_sample: np.ndarray | None = None):
+    """Load a Keras decoder (.keras, Keras' safe mode: no arbitrary code) and check that it
+    takes ``z_dim`` inputs, draws ``image_shape`` images (H, W, 3) and, on ``z_sample``, gives
+    values in [0, 1] as the series' decoders do. Returns the model."""
+    p = Path(path).expanduser()
+    if p.suffix.lower() != ".keras" or not p.is_file():
+        raise InputError(f"{p}: expected a Keras decoder saved with model.save('decoder.keras')"
+                         + ("" if p.is_file() else ", found no such file"))
+    import keras
+
+    from .. import models  # noqa: F401  (registers the series' custom layers)
+
+    try:
+        model = keras.models.load_model(p, compile=False)
+    except Exception as exc:  # a broken or foreign file: say what Keras said
+        raise InputError(f"{p}: Keras could not load it as a model ({type(exc).__name__}: "
+                         f"{exc})") from None
+    inputs = model.input_shape
+    if not isinstance(inputs, tuple) or len(inputs) != 2 or inputs[-1] != z_dim:
+        raise InputError(f"{p}: expected a decoder taking z-points of {z_dim} dimensions, found "
+                         f"input shape {inputs}")
+    out = tuple(model.output_shape[1:])
+    if image_shape is not None and out != tuple(image_shape[1:]):
+        raise InputError(f"{p}: the decoder draws images of shape {out}, the images given with "
+                         f"--images are {tuple(image_shape[1:])}")
+    if z_sample is not None:
+        drawn = np.asarray(model.predict(np.asarray(z_sample[:8], np.float32), verbose=0))
+        if drawn.min() < -1e-3 or drawn.max() > 1 + 1e-3:
+            raise InputError(f"{p}: expected decoded pixels in [0, 1] (a sigmoid output, as the "
+                             f"series' decoders), found {drawn.min():.3g} to {drawn.max():.3g} "
+                             f"on the first z-points")
+    return model
+
+
 def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = None,
-             notes: list[str] | None = None) -> dict:
+             notes: list[str] | None = None, decoder: str | Path | None = None,
+             images: tuple[Path, tuple[int, ...]] | None = None) -> dict:
     """Put the checked z-points in ``run`` in place of notebook 01, name their origin in
-    ``data.json`` (kind "external", no factors), and record each left-out notebook's reason."""
+    ``data.json`` (kind "external", no factors; with ``images`` their cache, which
+    ``steps.dataset.open_dataset`` opens), copy ``decoder`` to ``models/decoder.keras``, and
+    record each left-out notebook's reason."""
+    import shutil
+
     p = Path(path).expanduser().resolve()
     source = f"external z-points from {p}" + (f" (array {key!r})" if key else "")
     info = {"kind": "external", "source": source, "file": str(p), "sha256": sha256_of(p),
-            "shape": list(z.shape), "factors": None, "notes": list(notes or [])}
+            "z_shape": list(z.shape), "factors": None, "notes": list(notes or [])}
+    if images is not None:
+        info.update(path=str(images[0].resolve()), shape=list(images[1]), dtype="uint8")
     run.save_array("latent/z_ae.npy", z, source=source)
+    if decoder is not None:
+        src = Path(decoder).expanduser().resolve()
+        run.save_file(DECODER, lambda tmp: shutil.copyfile(src, tmp), suffix=".keras",
+                      source=f"external decoder from {src}")
     run.save_json("data.json", info, source=source)
-    for notebook, why in LEFT_OUT.items():
+    for notebook, why in left_out(decoder is not None and images is not None).items():
         RunDir(run.path, notebook).record("skipped", why)
     return info

@@ -20,9 +20,10 @@ from ..latent.placement import MapBox, RealNeighbours
 from ..latent.tsne import place, rebuild_map
 from ..models import decode, parts, reconstruct
 from ..store import RunDir
-from .artifacts import load_model
+from .artifacts import is_external, load_model
 from .dataset import open_dataset, split
 from .encoding import load_z
+from .external import DECODER
 from .tsne import MAP_EMBEDDING, MAP_INDEX, MAP_SETTINGS
 
 
@@ -34,9 +35,9 @@ class Inputs:
     z: np.ndarray
     train_idx: np.ndarray
     val_idx: np.ndarray
-    ae: object
+    ae: object | None  # the series' AE (None for external z-points: no encoder here)
     decoder: object
-    vae_decoder: object
+    vae_decoder: object | None  # the series' VAE decoder (None for external z-points)
 
 
 @dataclass
@@ -66,8 +67,13 @@ class RealismScorer:
 
 
 def load_inputs(cfg: config.Profile, run: RunDir) -> Inputs:
+    """The images, z-points, split and models; for external z-points (``steps.external``) the
+    given decoder and no AE or VAE."""
     ds = open_dataset(run)
     train_idx, val_idx = split(cfg, ds)
+    if is_external(run):
+        decoder = load_model(run, DECODER, compile=False)
+        return Inputs(ds, load_z(run), train_idx, val_idx, None, decoder, None)
     ae = load_model(run, "models/ae.keras")
     vae = load_model(run, "models/vae.keras")
     return Inputs(ds, load_z(run), train_idx, val_idx, ae, parts(ae)[1], vae.decoder)
@@ -85,7 +91,8 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
             progress: bool = True) -> Realism:
     """Precision, recall, density, coverage and Frechet distance of each sampler's decoded faces,
     of the VAE's faces from N(0, I), and of reconstructions (the reference), against the held-out
-    faces (``RealismScorer``); recorded as ``realism``."""
+    faces (``RealismScorer``); recorded as ``realism``. Without the series' AE and VAE (external
+    z-points) the samplers' rows alone."""
     from tqdm.auto import tqdm
 
     n = cfg.n_generate
@@ -96,10 +103,12 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
         images = decode(inputs.decoder, s.sample(n, cfg.seed))
         out.table[f"ae/{name}"] = score(images)
         out.previews[name] = images[:preview]
-    vae_faces = decode(inputs.vae_decoder, sampling.standard_normal(n, cfg.z_dim, cfg.seed + 1))
-    out.table["vae/normal"] = score(vae_faces)
-    out.previews["VAE N(0, I)"] = vae_faces[:preview]
-    out.table["reconstruction"] = score(reconstruct(inputs.ae, real[:n]))
+    if inputs.vae_decoder is not None:
+        vae_faces = decode(inputs.vae_decoder, sampling.standard_normal(n, cfg.z_dim, cfg.seed + 1))
+        out.table["vae/normal"] = score(vae_faces)
+        out.previews["VAE N(0, I)"] = vae_faces[:preview]
+    if inputs.ae is not None:
+        out.table["reconstruction"] = score(reconstruct(inputs.ae, real[:n]))
     run.record("realism", out.table)
     ae_rows = {k[3:]: v for k, v in out.table.items() if k.startswith("ae/")}
     for key, value in metrics.sampler_margins(ae_rows).items():
