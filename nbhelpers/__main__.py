@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--images", default=None, metavar="PATH.npy",
                      help="with --z: the images the z-points came from, uint8 (N, H, W, 3), "
                           "one per z-point in the same order")
+    run.add_argument("--labels", default=None, metavar="PATH.csv",
+                     help="with --z: the factors behind the z-points, a CSV with a header of "
+                          "names and one row of numbers per z-point; notebook 07 probes them")
     rep = sub.add_parser("report", help="(re)write report.html of a run directory")
     rep.add_argument("run_dir")
     chk = sub.add_parser("check", help="compare a run with its baseline; exit 1 on drift")

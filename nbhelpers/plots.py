@@ -487,17 +487,19 @@ def probe_r2(probes: dict, names) -> Figure:
     return fig
 
 
-def importance_map(probe, title: str) -> Figure:
-    """The probe's importance matrix (z axes x factors), each factor's column normalised; axes
-    ordered by their strongest factor."""
-    r = probe.importances_ / np.maximum(probe.importances_.sum(axis=0, keepdims=True), 1e-12)
-    order = np.lexsort((-r.max(axis=1), r.argmax(axis=1)))
-    fig, ax = _fig(10, 3.8)
-    im = ax.imshow(r[order].T, aspect="auto", cmap="viridis", interpolation="nearest")
-    ax.set_yticks(np.arange(len(probe.names_)), probe.names_, fontsize=6)
-    ax.set_xlabel("z axis (ordered by its strongest factor)")
-    ax.set_title(title)
-    fig.colorbar(im, ax=ax, label="share of the factor's importance")
+def importance_maps(probes: dict) -> Figure:
+    """``importance_map`` of each probe ({latent space: FactorProbe}), one panel per space."""
+    names = list(probes)
+    fig, axs = _fig(10, 3.8 * len(names), len(names), 1, squeeze=False)
+    for ax, name in zip(axs[:, 0], names, strict=True):
+        p = probes[name]
+        r = p.importances_ / np.maximum(p.importances_.sum(axis=0, keepdims=True), 1e-12)
+        order = np.lexsort((-r.max(axis=1), r.argmax(axis=1)))
+        im = ax.imshow(r[order].T, aspect="auto", cmap="viridis", interpolation="nearest")
+        ax.set_yticks(np.arange(len(p.names_)), p.names_, fontsize=6)
+        ax.set_xlabel("z axis (ordered by its strongest factor)")
+        ax.set_title(f"{name}: which z axes carry each factor")
+        fig.colorbar(im, ax=ax, label="share of the factor's importance")
     return fig
 
 

@@ -136,14 +136,29 @@ def _images_of(run_dir: Path) -> Path:
     return Path(json.loads((run_dir / "data.json").read_text())["path"])
 
 
+def _labels_of(run_dir: Path, out: Path) -> Path:
+    """The factors behind a series run's faces as a CSV, one row per z-point."""
+    import csv
+
+    from nbhelpers.steps.dataset import open_dataset
+
+    labels = open_dataset(store.RunDir(run_dir)).labels
+    with open(out, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(list(labels))
+        w.writerows(np.column_stack([np.asarray(v, np.float64) for v in labels.values()]).tolist())
+    return out
+
+
 def test_the_same_z_through_the_series_and_through_z_records_the_same_values(tmp_path, smoke_run):
-    """The series' own z, its AE's decoder and its images, saved as files from elsewhere and fed
-    back through --z, --decoder and --images: 02-04 record the same values, and 06 the same
-    realism and placements of every sampler's draws."""
+    """The series' own z, its AE's decoder, its images and their factors, saved as files from
+    elsewhere and fed back through --z, --decoder, --images and --labels: 02-04 record the same
+    values, 06 the same realism and placements of every sampler's draws, 07 the same probes."""
     theirs = tmp_path / "z_from_elsewhere.npy"
     np.save(theirs, np.load(Path(smoke_run) / "latent" / "z_ae.npy"))
     decoder = _decoder_of(Path(smoke_run), tmp_path / "decoder.keras")
-    mine = _run(theirs, tmp_path / "mine", decoder=decoder, images=_images_of(Path(smoke_run)))
+    mine = _run(theirs, tmp_path / "mine", decoder=decoder, images=_images_of(Path(smoke_run)),
+                labels=_labels_of(Path(smoke_run), tmp_path / "factors.csv"))
     ours, external_run = store.read_results(smoke_run), store.read_results(mine)
     for nb in external.ANALYSED:
         assert _values(external_run, nb) == _values(ours, nb), nb
@@ -154,8 +169,11 @@ def test_the_same_z_through_the_series_and_through_z_records_the_same_values(tmp
         assert gen["realism"][name] == pytest.approx(row, rel=1e-6), name
     assert gen["tsne_placements"] == our_gen["tsne_placements"]
     assert gen["mvn_precision_margin"] == our_gen["mvn_precision_margin"]
-    assert set(external_run) - {"environment"} == {*external.analysed(True),
-                                                   *external.left_out(True)}
+    probes, our_probes = external_run[external.PROBES], ours[external.PROBES]
+    assert probes["probe_z"] == our_probes["probe_ae"]  # the AE's z, probed as "z"
+    assert "needs the series' face generator" in probes["gaussian_question"]["skipped"]
+    assert set(external_run) - {"environment"} == {*external.analysed(True, True),
+                                                   *external.left_out(True, True)}
     data = json.loads((mine / "data.json").read_text())
     assert data["kind"] == "external" and data["file"] == str(theirs) and data["factors"] is None
     assert store.RunDir(mine).manifest["latent/z_ae.npy"]["source"].endswith(str(theirs))
@@ -189,6 +207,13 @@ def test_a_decoder_or_images_that_do_not_fit_the_z_points_are_refused(tmp_path, 
         (dict(z=zpath, decoder=decoder, images=tmp_path), r"folders and zips of images"),
         (dict(z=zpath, decoder=_save(tmp_path, "decoder.pt", b"x"), images=images),
          r"expected a Keras decoder saved with model.save"),
+        (dict(z=zpath, labels=_save(tmp_path, "few.csv", b"a,b\n1,2\n")),
+         rf"few.csv: expected one row per z-point \({len(z):,}, in the same order\), found 1"),
+        (dict(z=zpath, labels=_save(tmp_path, "words.csv", ("a,hair\n" + "1,2\n" * 7 + "1,blond\n"
+                                                            + "1,2\n" * (len(z) - 8)).encode())),
+         r"words.csv: column 'hair' is not numeric: 'blond' in row 9"),
+        (dict(z=zpath, labels=_save(tmp_path, "labels.npy", np.zeros((len(z), 2)))),
+         r"labels.npy: expected a .csv file of factors"),
     ]
     for kw, match in cases:
         with pytest.raises(external.InputError, match=match):

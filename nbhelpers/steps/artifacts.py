@@ -38,6 +38,7 @@ EXTERNAL_NEEDS = {
     "06_face_generation": ("data.json", "latent/z_ae.npy", "models/decoder.keras",
                            "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
                            "latent/tsne_map.json"),
+    "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/labels.npy"),
 }
 MAKES = {
     "01_autoencoder_training": ("data.json", "models/ae.keras", "latent/z_ae.npy"),

@@ -20,14 +20,15 @@ from ..store import RunDir
 
 ANALYSED = ("02_latent_number_density", "03_tsne_filaments", "04_pca_ellipses")
 GENERATION = "06_face_generation"  # with a decoder and the images behind the z-points
-DECODER = "models/decoder.keras"
+PROBES = "07_ground_truth_factors"  # with the factors (labels) behind the z-points
+DECODER, LABELS = "models/decoder.keras", "latent/labels.npy"
 LEFT_OUT = {
     "01_autoencoder_training": "the z-points come from outside the series: no AE trained here",
     "05_vae_extra_dense_layer": "trains and times the series' own VAEs on the series' images",
     "06_face_generation": "needs a Keras decoder for these z-points (--decoder) and the images "
                           "they came from (--images)",
-    "07_ground_truth_factors": "needs the factors behind each z-point (not yet supported for "
-                               "external z-points)",
+    "07_ground_truth_factors": "needs the factors behind each z-point (--labels, a CSV with "
+                               "one row per z-point)",
     "08_vae_latent_space": "trains the series' own VAEs (a VAE's means as external z-points are "
                            "not yet supported)",
 }
@@ -120,24 +121,26 @@ def check_size(z: np.ndarray, cfg: config.Profile, name: str | Path = "z") -> li
             f"those runs embed all {len(z):,}"] if capped else []
 
 
-def analysed(generation: bool = False) -> tuple[str, ...]:
-    """The notebooks an external-z run executes: 02-04, and 06 with a decoder and images."""
-    return (*ANALYSED, GENERATION) if generation else ANALYSED
+def analysed(generation: bool = False, probes: bool = False) -> tuple[str, ...]:
+    """The notebooks an external-z run executes: 02-04, 06 with a decoder and images, 07 with
+    labels."""
+    return (*ANALYSED, *((GENERATION,) if generation else ()), *((PROBES,) if probes else ()))
 
 
-def left_out(generation: bool = False) -> dict[str, str]:
+def left_out(generation: bool = False, probes: bool = False) -> dict[str, str]:
     """The notebooks such a run leaves out, with their reasons."""
-    return {n: why for n, why in LEFT_OUT.items() if n not in analysed(generation)}
+    return {n: why for n, why in LEFT_OUT.items() if n not in analysed(generation, probes)}
 
 
-def notebooks_for(only: list[str] | None, generation: bool = False) -> list[str]:
+def notebooks_for(only: list[str] | None, generation: bool = False,
+                  probes: bool = False) -> list[str]:
     """The notebook numbers an external-z run executes: ``only`` (default: all of ``analysed``),
     refusing a notebook that cannot analyse external z-points, with its reason."""
-    names = analysed(generation)
+    names = analysed(generation, probes)
     numbers = [n[:2] for n in names]
     if not only:
         return numbers
-    refused = {n: why for n, why in left_out(generation).items() if n[:2] in only}
+    refused = {n: why for n, why in left_out(generation, probes).items() if n[:2] in only}
     if refused:
         raise InputError("with --z only notebooks " + ", ".join(numbers) + " run; left out: "
                          + "; ".join(f"{n}: {why}" for n, why in refused.items()))
@@ -189,6 +192,40 @@ def read_images(path: str | Path, n: int) -> tuple[Path, tuple[int, ...]]:
     return p, tuple(images.shape)
 
 
+def read_labels(path: str | Path, n: int) -> tuple[list[str], np.ndarray]:
+    """The factors behind the z-points: a CSV with a header of factor names and one row of
+    numbers per z-point, in the same order. Returns (names, values (n, K) float64)."""
+    import csv
+
+    p = Path(path).expanduser()
+    if p.suffix.lower() != ".csv" or not p.is_file():
+        raise InputError(f"{p}: expected a .csv file of factors (a header of names, one row of "
+                         f"numbers per z-point)" + ("" if p.is_file() else ", found no such file"))
+    with open(p, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    if not rows or not any(h.strip() for h in rows[0]):
+        raise InputError(f"{p}: expected a header row of factor names, found an empty file")
+    names, body = [h.strip() for h in rows[0]], [r for r in rows[1:] if r]
+    if len(body) != n:
+        raise InputError(f"{p}: expected one row per z-point ({n:,}, in the same order), found "
+                         f"{len(body):,} rows")
+    values = np.empty((n, len(names)), np.float64)
+    for i, row in enumerate(body):
+        if len(row) != len(names):
+            raise InputError(f"{p}: row {i + 2} has {len(row)} fields, the header {len(names)}")
+        for j, cell in enumerate(row):
+            try:
+                values[i, j] = float(cell)
+            except ValueError:
+                raise InputError(f"{p}: column {names[j]!r} is not numeric: {cell!r} in row "
+                                 f"{i + 2}; encode categories as numbers") from None
+    if not np.isfinite(values).all():
+        bad = ~np.isfinite(values).all(axis=1)
+        raise InputError(f"{p}: {int(bad.sum())} rows hold NaN or infinite values, the first "
+                         f"row {int(np.argmax(bad)) + 2}")
+    return names, values
+
+
 def check_decoder(path: str | Path, z_dim: int, image_shape: tuple[int, ...] | None = None,
                   z_sample: np.ndarray | None = None):
     """Load a Keras decoder (.keras, Keras' safe mode: no arbitrary code) and check that it
@@ -226,11 +263,13 @@ def check_decoder(path: str | Path, z_dim: int, image_shape: tuple[int, ...] | N
 
 def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = None,
              notes: list[str] | None = None, decoder: str | Path | None = None,
-             images: tuple[Path, tuple[int, ...]] | None = None) -> dict:
+             images: tuple[Path, tuple[int, ...]] | None = None,
+             labels: tuple[list[str], np.ndarray, str | Path] | None = None) -> dict:
     """Put the checked z-points in ``run`` in place of notebook 01, name their origin in
     ``data.json`` (kind "external", no factors; with ``images`` their cache, which
     ``steps.dataset.open_dataset`` opens), copy ``decoder`` to ``models/decoder.keras``, and
-    record each left-out notebook's reason."""
+    put ``labels`` (names, values, file) in ``latent/labels.npy`` with their names in
+    ``data.json``, and record each left-out notebook's reason."""
     import shutil
 
     p = Path(path).expanduser().resolve()
@@ -239,12 +278,18 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
             "z_shape": list(z.shape), "factors": None, "notes": list(notes or [])}
     if images is not None:
         info.update(path=str(images[0].resolve()), shape=list(images[1]), dtype="uint8")
+    if labels is not None:
+        info.update(labels=list(labels[0]), labels_file=str(Path(labels[2]).expanduser()
+                                                                .resolve()))
     run.save_array("latent/z_ae.npy", z, source=source)
+    if labels is not None:
+        run.save_array(LABELS, labels[1], source=f"external labels from {info['labels_file']}")
     if decoder is not None:
         src = Path(decoder).expanduser().resolve()
         run.save_file(DECODER, lambda tmp: shutil.copyfile(src, tmp), suffix=".keras",
                       source=f"external decoder from {src}")
     run.save_json("data.json", info, source=source)
-    for notebook, why in left_out(decoder is not None and images is not None).items():
+    for notebook, why in left_out(decoder is not None and images is not None,
+                                  labels is not None).items():
         RunDir(run.path, notebook).record("skipped", why)
     return info

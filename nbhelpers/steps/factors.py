@@ -24,7 +24,10 @@ from ..latent.pca import LatentPCA
 from ..models import parts
 from ..models.predict import encode_batches
 from ..store import RunDir
-from .dataset import build
+from .artifacts import is_external
+from .dataset import build, open_dataset
+from .encoding import load_z
+from .external import LABELS
 from .training import train
 
 
@@ -44,6 +47,32 @@ def factor_matrix(ds: Dataset) -> Factors:
     kind = "CelebA attributes" if "CelebA" in ds.source else "synthetic factors"
     return Factors(names, np.column_stack([np.asarray(ds.labels[k], np.float64) for k in names]),
                    kind)
+
+
+def load_truth(run: RunDir) -> Factors:
+    """The factors behind the run's z-points: the labels beside its image cache, or, for
+    external z-points (``steps.external``), the labels given with them."""
+    if is_external(run):
+        names = run.load_json("data.json").get("labels")
+        if not names:
+            raise ValueError("this run of external z-points has no labels (run with --labels)")
+        return Factors(list(names), run.load_array(LABELS).astype(np.float64), "external labels")
+    return factor_matrix(open_dataset(run))
+
+
+def latent_spaces(run: RunDir) -> dict[str, np.ndarray]:
+    """The latent spaces a run holds: the AE's z and the VAE's mu (external z-points: the one
+    space given)."""
+    if is_external(run):
+        return {"z": load_z(run)}
+    return {"AE": load_z(run), "VAE": load_z(run, "latent/z_vae.npy")}
+
+
+def probes(cfg: config.Profile, run: RunDir, factors: Factors) -> dict[str, FactorProbe]:
+    """``probe`` of every latent space of ``latent_spaces``; recorded as ``probe_ae`` and
+    ``probe_vae`` (``probe_z`` for external z-points)."""
+    return {name: probe(cfg, run, z, factors, name.lower())
+            for name, z in latent_spaces(run).items()}
 
 
 def probe(cfg: config.Profile, run: RunDir, z: np.ndarray, factors: Factors,
@@ -93,19 +122,22 @@ class GaussianQuestion:
     answer: str  # one sentence with its numbers, or why the experiment was skipped
 
 
-def gaussian_question(cfg: config.Profile, run: RunDir, ds: Dataset, factors: Factors,
+def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
                       progress: bool = True) -> GaussianQuestion:
     """Train two AEs the same way (``factor_images`` images, ``factor_epochs`` epochs): one on the
     run's faces (normal factors), one on faces drawn with uniform factors; compare how Gaussian
     their z axes and PCA components are (KS distance to the fitted normal, excess kurtosis) beside
     the continuous factors themselves. Recorded as ``gaussian_question`` with a one-sentence
     answer; skipped (and recorded as such) on CelebA, whose factor distribution cannot be
-    swapped."""
+    swapped, and on external z-points, whose data the series cannot redraw."""
     if factors.kind != "synthetic factors":
         why = ("skipped on CelebA: the distribution of the features behind real faces cannot be "
-               "swapped for a uniform one")
+               "swapped for a uniform one" if factors.kind == "CelebA attributes" else
+               "skipped for external z-points: the experiment redraws the faces with uniform "
+               "factors, which needs the series' face generator")
         run.record("gaussian_question", {"skipped": why})
         return GaussianQuestion(None, why)
+    ds = open_dataset(run)
     continuous = [k for k, n in enumerate(factors.names) if n != "glasses"]
     uniform_cfg = dataclasses.replace(cfg, factor_distribution="uniform",
                                       n_images=max(cfg.factor_images * 10 // 9 + 1, 64))
