@@ -10,6 +10,8 @@ RUN_DIR ?=
 Z       ?=
 DECODER ?=
 IMAGES  ?=
+LABELS  ?=
+VAE     ?=
 
 .PHONY: run test test-fast test-torch test-browser lint clean venv
 
@@ -26,7 +28,8 @@ run: $(STAMP)
 	$(BIN)/python -m nbhelpers run --profile $(PROFILE) \
 		$(if $(DATA),--data "$(DATA)") $(if $(RUN_DIR),--run-dir "$(RUN_DIR)") \
 		$(if $(Z),--z "$(Z)") $(if $(DECODER),--decoder "$(DECODER)") \
-		$(if $(IMAGES),--images "$(IMAGES)")
+		$(if $(IMAGES),--images "$(IMAGES)") $(if $(LABELS),--labels "$(LABELS)") \
+		$(if $(VAE),--vae)
 
 # The import contracts (pyproject's [tool.importlinter]) first: a broken layer fails at once.
 # pytest exits 5 when it collected no test: that is a failure here, as is any other non-zero code.

@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--labels", default=None, metavar="PATH.csv",
                      help="with --z: the factors behind the z-points, a CSV with a header of "
                           "names and one row of numbers per z-point; notebook 07 probes them")
+    run.add_argument("--vae", action="store_true",
+                     help="with --z: the z-points are a VAE's means (mu); notebook 08 measures "
+                          "them against N(0, I)")
     rep = sub.add_parser("report", help="(re)write report.html of a run directory")
     rep.add_argument("run_dir")
     chk = sub.add_parser("check", help="compare a run with its baseline; exit 1 on drift")

@@ -22,6 +22,14 @@ def _fig(w: float, h: float, nrows: int = 1, ncols: int = 1, **kw):
     return fig, axes
 
 
+def _nothing(text: str) -> Figure:
+    """A small figure that says why there is nothing to draw."""
+    fig, ax = _fig(6, 1.5)
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+    return fig
+
+
 def image_grid(images: np.ndarray, ncols: int = 8, title: str | None = None,
                row_labels: list[str] | None = None, scale: float = 1.1) -> Figure:
     """A grid of images (uint8 or float in [0, 1]), ``ncols`` per row."""
@@ -324,11 +332,7 @@ def ellipses_by_fact(panels_by_fact: dict) -> Figure:
     """The same PCA pair after trimming at different facts (the blog's fact = 1.35 ... 1.8)."""
     facts = list(panels_by_fact)
     if not facts:
-        fig, ax = _fig(6, 1.5)
-        ax.axis("off")
-        ax.text(0.5, 0.5, "no fact kept enough points for a PCA (see ellipses_by_fact)",
-                ha="center", va="center")
-        return fig
+        return _nothing("no fact kept enough points for a PCA (see ellipses_by_fact)")
     fig, axs = _fig(3.4 * len(facts), 3.5, 1, len(facts), squeeze=False)
     for ax, f in zip(axs.flat, facts, strict=True):
         p = panels_by_fact[f]
@@ -342,6 +346,8 @@ def ellipses_by_fact(panels_by_fact: dict) -> Figure:
 # -- generation (notebook 06) -------------------------------------------------------------------
 def image_rows(rows: dict, title: str | None = None, scale: float = 1.1) -> Figure:
     """One row of images per key (the key labels the row); shorter rows leave no empty frames."""
+    if not rows:
+        return _nothing(f"no images{': ' + title if title else ''}")
     rows = {k: to_uint8(v) for k, v in rows.items()}
     ncols = max(len(v) for v in rows.values())
     fig, axes = _fig(ncols * scale, len(rows) * scale + (0.3 if title else 0), len(rows), ncols,
@@ -534,6 +540,8 @@ def gaussianity_table(table: dict | None) -> Figure:
 def kl_sweep(rows: dict) -> Figure:
     """Radius peak, PCA-plane void ratio, reconstruction loss and realism of faces from N(0, I)
     against the KL weight (weight 0, the AE reference, drawn at the left edge)."""
+    if not rows:
+        return _nothing("no KL sweep in this run (see kl_sweep in results.json)")
     weights = sorted(rows, key=float)
     w = np.array([float(k) for k in weights])
     pos = np.where(w > 0, w, w[w > 0].min() / 10 if (w > 0).any() else 1e-4)

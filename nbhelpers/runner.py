@@ -121,7 +121,7 @@ def run_series(profile: str = "default", data: str | None = None,
                stream_stdout: bool = True, z: str | os.PathLike | None = None,
                z_key: str | None = None, decoder: str | os.PathLike | None = None,
                images: str | os.PathLike | None = None,
-               labels: str | os.PathLike | None = None) -> Path:
+               labels: str | os.PathLike | None = None, vae: bool = False) -> Path:
     """Execute the series; return the run directory (its report.html is written at the end).
 
     ``log`` gets a line per notebook and per code cell; ``stream_stdout`` passes the cells'
@@ -129,13 +129,14 @@ def run_series(profile: str = "default", data: str | None = None,
     (``z_key``: the array of an .npz); they are checked, registered in place of notebook 01
     (``steps.external``) and analysed by notebooks 02-04, and by 06 with ``decoder`` (a .keras
     file) and ``images`` (a uint8 .npy, one image per z-point), and by 07's probes with
-    ``labels`` (a CSV of factors, one row per z-point); the others are recorded as left out with
-    their reasons. Every input is checked before anything is written."""
+    ``labels`` (a CSV of factors, one row per z-point), and by 08's measures with ``vae`` (the
+    z-points are a VAE's means); the others are recorded as left out with their reasons. Every
+    input is checked before anything is written."""
     overrides = dict(overrides or {})
     zs, notes, pics, facts = None, [], None, None
-    if (decoder is not None or images is not None or labels is not None) and z is None:
-        raise external.InputError("--decoder, --images and --labels go with --z (your own "
-                                  "z-points)")
+    if (decoder is not None or images is not None or labels is not None or vae) and z is None:
+        raise external.InputError("--decoder, --images, --labels and --vae go with --z (your "
+                                  "own z-points)")
     if z is not None:
         zs = external.read_z(z, z_key)
         overrides.setdefault("z_dim", zs.shape[1])  # z_dim comes from the data
@@ -148,7 +149,7 @@ def run_series(profile: str = "default", data: str | None = None,
             external.check_decoder(decoder, zs.shape[1], pics[1], zs)
         if labels is not None:
             facts = (*external.read_labels(labels, len(zs)), labels)
-        only = external.notebooks_for(only, pics is not None, facts is not None)
+        only = external.notebooks_for(only, pics is not None, facts is not None, vae)
     config.load(profile, data=data, **overrides)  # fail before the first kernel starts
     notebooks = find_notebooks(notebooks_dir, start, only)  # before anything is created
     run_path = Path(run_dir or config.default_run_dir(profile)).expanduser().resolve()
@@ -156,7 +157,7 @@ def run_series(profile: str = "default", data: str | None = None,
         external.check_run_dir(run_path, external.sha256_of(Path(z).expanduser()))
     run = store.RunDir(run_path)
     if zs is not None:
-        external.register(run, zs, z, z_key, notes, decoder, pics, facts)
+        external.register(run, zs, z, z_key, notes, decoder, pics, facts, vae)
         for note in notes:
             log(f"note: {note}")
         log(f"z-points: {zs.shape[0]:,} x {zs.shape[1]} from {Path(z).expanduser().resolve()}; "
@@ -274,7 +275,7 @@ def main_run(args) -> int:
                    only=only, overrides=overrides, notebooks_dir=args.notebooks,
                    z=getattr(args, "z", None), z_key=getattr(args, "z_key", None),
                    decoder=getattr(args, "decoder", None), images=getattr(args, "images", None),
-                   labels=getattr(args, "labels", None))
+                   labels=getattr(args, "labels", None), vae=getattr(args, "vae", False))
     except NotebookFailed as exc:
         print(f"\nFAILED: {exc}", file=sys.stderr)
         return 1

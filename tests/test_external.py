@@ -245,3 +245,21 @@ def test_real_clustered_data_leave_more_voids_than_their_gaussian_reference(tmp_
     assert scale["truth"] is None
     assert 3 < scale["lowest"]["z"] < scale["lowest"]["gaussian_reference"]  # 5.6 against 10+
     assert scale["smallest_scale"]["z"] < 0.6 * scale["smallest_scale"]["gaussian_reference"]
+
+
+def test_a_vaes_means_through_vae_record_notebook_08s_measures_of_the_series(tmp_path, smoke_run):
+    """The series' VAE means fed back with --vae: notebook 08 measures them as it measures the
+    series' own (density, voids, ellipses), and the KL sweep, which trains the series' VAEs, is
+    recorded as skipped; its claim reads "not measured" with the reason."""
+    mu = tmp_path / "mu.npy"
+    np.save(mu, np.load(Path(smoke_run) / "latent" / "z_vae.npy"))
+    mine = store.read_results(_run(mu, tmp_path / "vae", vae=True, only=["08"]))
+    ours = store.read_results(smoke_run)[external.VAE_SPACE]
+    got = mine[external.VAE_SPACE]
+    for key in ("vae_density", "vae_voids", "vae_inside_2sigma", "vae_inside_3sigma"):
+        assert got[key] == ours[key], key
+    assert "trains the series' own VAEs" in got["kl_sweep"]["skipped"]
+    rows = {r["id"]: r for r in claims.evaluate(mine)}
+    assert rows["tiny_kl_like_ae"]["status"] == claims.NOT_MEASURED
+    assert "trains the series' own VAEs" in rows["tiny_kl_like_ae"]["value"]
+    assert set(mine) - {"environment"} == {external.VAE_SPACE, *external.left_out(vae=True)}

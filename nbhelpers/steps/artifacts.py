@@ -39,6 +39,7 @@ EXTERNAL_NEEDS = {
                            "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
                            "latent/tsne_map.json"),
     "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/labels.npy"),
+    "08_vae_latent_space": ("data.json", "latent/z_vae.npy"),
 }
 MAKES = {
     "01_autoencoder_training": ("data.json", "models/ae.keras", "latent/z_ae.npy"),

@@ -21,6 +21,7 @@ from ..store import RunDir
 ANALYSED = ("02_latent_number_density", "03_tsne_filaments", "04_pca_ellipses")
 GENERATION = "06_face_generation"  # with a decoder and the images behind the z-points
 PROBES = "07_ground_truth_factors"  # with the factors (labels) behind the z-points
+VAE_SPACE = "08_vae_latent_space"  # when the z-points are a VAE's means
 DECODER, LABELS = "models/decoder.keras", "latent/labels.npy"
 LEFT_OUT = {
     "01_autoencoder_training": "the z-points come from outside the series: no AE trained here",
@@ -29,8 +30,7 @@ LEFT_OUT = {
                           "they came from (--images)",
     "07_ground_truth_factors": "needs the factors behind each z-point (--labels, a CSV with "
                                "one row per z-point)",
-    "08_vae_latent_space": "trains the series' own VAEs (a VAE's means as external z-points are "
-                           "not yet supported)",
+    "08_vae_latent_space": "measures a VAE's means (--vae says the z-points are a VAE's mu)",
 }
 TORCH_SUFFIXES = (".pt", ".pth", ".ckpt", ".bin")
 
@@ -121,26 +121,31 @@ def check_size(z: np.ndarray, cfg: config.Profile, name: str | Path = "z") -> li
             f"those runs embed all {len(z):,}"] if capped else []
 
 
-def analysed(generation: bool = False, probes: bool = False) -> tuple[str, ...]:
+def analysed(generation: bool = False, probes: bool = False, vae: bool = False
+             ) -> tuple[str, ...]:
     """The notebooks an external-z run executes: 02-04, 06 with a decoder and images, 07 with
-    labels."""
-    return (*ANALYSED, *((GENERATION,) if generation else ()), *((PROBES,) if probes else ()))
+    labels, 08 when the z-points are a VAE's means."""
+    return (*ANALYSED, *((GENERATION,) if generation else ()), *((PROBES,) if probes else ()),
+            *((VAE_SPACE,) if vae else ()))
 
 
-def left_out(generation: bool = False, probes: bool = False) -> dict[str, str]:
+def left_out(generation: bool = False, probes: bool = False, vae: bool = False
+             ) -> dict[str, str]:
     """The notebooks such a run leaves out, with their reasons."""
-    return {n: why for n, why in LEFT_OUT.items() if n not in analysed(generation, probes)}
+    return {n: why for n, why in LEFT_OUT.items()
+            if n not in analysed(generation, probes, vae)}
 
 
-def notebooks_for(only: list[str] | None, generation: bool = False,
-                  probes: bool = False) -> list[str]:
+def notebooks_for(only: list[str] | None, generation: bool = False, probes: bool = False,
+                  vae: bool = False) -> list[str]:
     """The notebook numbers an external-z run executes: ``only`` (default: all of ``analysed``),
     refusing a notebook that cannot analyse external z-points, with its reason."""
-    names = analysed(generation, probes)
+    names = analysed(generation, probes, vae)
     numbers = [n[:2] for n in names]
     if not only:
         return numbers
-    refused = {n: why for n, why in left_out(generation, probes).items() if n[:2] in only}
+    refused = {n: why for n, why in left_out(generation, probes, vae).items()
+               if n[:2] in only}
     if refused:
         raise InputError("with --z only notebooks " + ", ".join(numbers) + " run; left out: "
                          + "; ".join(f"{n}: {why}" for n, why in refused.items()))
@@ -264,12 +269,14 @@ def check_decoder(path: str | Path, z_dim: int, image_shape: tuple[int, ...] | N
 def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = None,
              notes: list[str] | None = None, decoder: str | Path | None = None,
              images: tuple[Path, tuple[int, ...]] | None = None,
-             labels: tuple[list[str], np.ndarray, str | Path] | None = None) -> dict:
+             labels: tuple[list[str], np.ndarray, str | Path] | None = None,
+             vae: bool = False) -> dict:
     """Put the checked z-points in ``run`` in place of notebook 01, name their origin in
     ``data.json`` (kind "external", no factors; with ``images`` their cache, which
     ``steps.dataset.open_dataset`` opens), copy ``decoder`` to ``models/decoder.keras``, and
     put ``labels`` (names, values, file) in ``latent/labels.npy`` with their names in
-    ``data.json``, and record each left-out notebook's reason."""
+    ``data.json``; with ``vae`` the z-points are a VAE's means and also ``latent/z_vae.npy``
+    for notebook 08; record each left-out notebook's reason."""
     import shutil
 
     p = Path(path).expanduser().resolve()
@@ -281,7 +288,10 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
     if labels is not None:
         info.update(labels=list(labels[0]), labels_file=str(Path(labels[2]).expanduser()
                                                                 .resolve()))
+    info["vae"] = bool(vae)
     run.save_array("latent/z_ae.npy", z, source=source)
+    if vae:
+        run.save_array("latent/z_vae.npy", z, source=source)
     if labels is not None:
         run.save_array(LABELS, labels[1], source=f"external labels from {info['labels_file']}")
     if decoder is not None:
@@ -290,6 +300,6 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
                       source=f"external decoder from {src}")
     run.save_json("data.json", info, source=source)
     for notebook, why in left_out(decoder is not None and images is not None,
-                                  labels is not None).items():
+                                  labels is not None, vae).items():
         RunDir(run.path, notebook).record("skipped", why)
     return info

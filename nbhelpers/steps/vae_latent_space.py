@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import config, resources
-from ..data import Dataset
 from ..latent import ellipses
 from ..latent.density import LatentDensity
 from ..latent.metrics import share_noise, share_of_way
@@ -28,7 +27,8 @@ from ..latent.voids import VoidShare, gaussian_reference, void_share
 from ..models import decode
 from ..models.predict import encode_batches
 from ..store import RunDir
-from .dataset import split
+from .artifacts import is_external
+from .dataset import open_dataset, split
 from .density import scaled_density
 from .generation import RealismScorer
 from .training import summary, train
@@ -75,13 +75,20 @@ def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = Tr
     return VAESpace(density, maps, voids, panels)
 
 
-def kl_sweep(cfg: config.Profile, run: RunDir, ds: Dataset, progress: bool = True) -> dict:
+def kl_sweep(cfg: config.Profile, run: RunDir, progress: bool = True) -> dict:
     """A VAE (with the extra Dense layer) per weight of ``kl_weights``, each trained on
     ``sweep_images`` images for ``sweep_epochs`` epochs; per weight: radius peak of the training
     images' mu, the PCA-plane void share, the validation reconstruction loss, and precision,
     recall, density and coverage of ``n_generate`` faces from z ~ N(0, I). Recorded as
     ``kl_sweep``; returns {weight: row} with a few faces per weight under "faces". After each
-    VAE the Keras session is cleared and garbage collected, the RSS recorded (``memory_cycles``)."""
+    VAE the Keras session is cleared and garbage collected, the RSS recorded (``memory_cycles``).
+    Skipped (and recorded as such) for external z-points: the sweep trains the series' VAEs."""
+    if is_external(run):
+        why = "skipped for external z-points: the sweep trains the series' own VAEs on its images"
+        run.record("kl_sweep", {"skipped": why})
+        run.record("tiny_kl_way", {"skipped": why})
+        return {"rows": {}, "faces": {}}
+    ds = open_dataset(run)
     judge = RealismScorer(cfg, ds, *split(cfg, ds))
     z_normal = standard_normal(cfg.n_generate, cfg.z_dim, cfg.seed + 1)
     train_idx = split(cfg, ds)[0][:cfg.sweep_images]
