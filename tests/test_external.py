@@ -87,7 +87,8 @@ def test_an_archive_of_several_arrays_needs_a_key(tmp_path):
 def test_a_notebook_that_cannot_use_external_z_is_refused_with_its_reason(tmp_path):
     path = tmp_path / "z.npy"
     np.save(path, GOOD)
-    with pytest.raises(external.InputError, match="06_face_generation: needs a Keras decoder .*--decoder.*--images"):
+    with pytest.raises(external.InputError,
+                       match="06_face_generation: needs a Keras decoder .*--decoder.*--images"):
         _run(path, tmp_path / "run", only=["02", "06"])
     assert not (tmp_path / "run").exists()
 

@@ -46,3 +46,28 @@ def test_the_sampler_margins_name_the_best_naive_sampler():
     m = sampler_margins(table)
     assert m == {"mvn_precision_margin": 0.55, "best_naive": "uniform_range",
                  "best_naive_precision": 0.35, "gmm_frechet_ratio": 0.5}
+
+
+def test_the_gaussian_question_carried_share_on_hand_built_rows():
+    from nbhelpers.latent.normality import carried_share
+
+    normal = {"factors": {"ks_median": 0.01}, "PCA components": {"ks_median": 0.02}}
+    half = {"factors": {"ks_median": 0.06}, "PCA components": {"ks_median": 0.045}}
+    assert carried_share(normal, half) == pytest.approx(0.5)  # half the factors' departure
+    closer = {"factors": {"ks_median": 0.06}, "PCA components": {"ks_median": 0.01}}
+    assert carried_share(normal, closer) == pytest.approx(-0.2)  # closer to normal than before
+
+
+@pytest.mark.parametrize("n_train, val_fraction", [(600, 0.1), (6_000, 0.1), (100, 0.2), (7, 0.3)])
+def test_images_for_training_hold_the_training_and_validation_rows_a_training_takes(
+        n_train, val_fraction):
+    from nbhelpers.data import images_for_training, split_indices
+
+    need_val = round(n_train * val_fraction / (1 - val_fraction))
+
+    def enough(n):
+        train, val = split_indices(n, val_fraction)
+        return len(train) >= n_train and len(val) >= need_val
+
+    n = images_for_training(n_train, val_fraction)
+    assert enough(n) and not enough(n - 1)  # enough, and no fewer images are

@@ -56,3 +56,17 @@ def split_indices(n: int, val_fraction: float = 0.1, seed: int = 0,
     perm = np.random.default_rng(seed).permutation(n)
     n_val = n - n_train if n_train is not None and 0 < n_train < n else int(round(n * val_fraction))
     return np.sort(perm[n_val:]), np.sort(perm[:n_val])
+
+
+def images_for_training(n_train: int, val_fraction: float) -> int:
+    """The smallest data set whose ``split_indices`` holds ``n_train`` training images and, held
+    out, the validation images a training on ``n_train`` of them takes along (``val_fraction``
+    of the whole, i.e. ``n_train * val_fraction / (1 - val_fraction)``)."""
+    if not 0.0 <= val_fraction < 1.0 or n_train < 1:
+        raise ValueError(f"expected n_train >= 1 and val_fraction in [0, 1), found {n_train} and "
+                         f"{val_fraction}")
+    n_val = round(n_train * val_fraction / (1 - val_fraction))
+    n = int(np.ceil(n_train / (1 - val_fraction)))
+    while n - round(n * val_fraction) < n_train or round(n * val_fraction) < n_val:
+        n += 1
+    return n

@@ -34,3 +34,13 @@ def summary(g: dict[str, np.ndarray]) -> dict[str, float]:
     return {"ks_median": round(float(np.median(g["ks"])), 4),
             "kurtosis_median": round(float(np.median(g["kurtosis"])), 4),
             "abs_kurtosis_median": round(float(np.median(np.abs(g["kurtosis"]))), 4)}
+
+
+def carried_share(normal: dict, uniform: dict, column: str = "PCA components") -> float:
+    """How much of the factors' departure from a normal distribution reaches ``column`` of the
+    latent space: (KS of the uniform-factor model's column - the normal-factor model's) / (KS of
+    the uniform factors - the normal factors), each a median KS distance (``summary``) in rows
+    {"factors": ..., column: ...}. 1: all of it, 0: none, below 0: the column came out closer
+    to normal."""
+    way = uniform["factors"]["ks_median"] - normal["factors"]["ks_median"]
+    return float((uniform[column]["ks_median"] - normal[column]["ks_median"]) / max(way, 1e-9))

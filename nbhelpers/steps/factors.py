@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import config, resources
-from ..data import Dataset
+from ..data import Dataset, images_for_training
 from ..latent import normality
 from ..latent.factors import FactorProbe
 from ..latent.pca import LatentPCA
@@ -25,7 +25,7 @@ from ..models import parts
 from ..models.predict import encode_batches
 from ..store import RunDir
 from .artifacts import is_external
-from .dataset import build, open_dataset
+from .dataset import build, open_dataset, split
 from .encoding import load_z
 from .external import LABELS
 from .training import train
@@ -139,8 +139,8 @@ def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
         return GaussianQuestion(None, why)
     ds = open_dataset(run)
     continuous = [k for k, n in enumerate(factors.names) if n != "glasses"]
-    uniform_cfg = dataclasses.replace(cfg, factor_distribution="uniform",
-                                      n_images=max(cfg.factor_images * 10 // 9 + 1, 64))
+    uniform_cfg = dataclasses.replace(cfg, factor_distribution="uniform", n_images=max(
+        images_for_training(cfg.factor_images, cfg.val_fraction), 64))
     uniform_ds = build(uniform_cfg, progress)
     uniform_factors = factor_matrix(uniform_ds).values[:, continuous]
     table, cycles = {}, resources.MemoryCycles()
@@ -148,7 +148,7 @@ def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
                            ("uniform", uniform_ds, uniform_factors)):
         result = train(cfg, run, data, "ae", name=f"ae_{label}_factors",
                        epochs=cfg.factor_epochs, images=cfg.factor_images, keep=False)
-        idx = np.arange(min(len(data), cfg.factor_images))
+        idx = split(cfg, data)[0][:cfg.factor_images]  # the rows the model trained on
         z = _encode(result.model, data, idx)
         table[label] = {**_rows(z, f[np.sort(idx)], cfg.seed),
                         "val_loss": round(float(result.history["val_loss"][-1]), 5)}
@@ -156,9 +156,8 @@ def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
         cycles.after(f"ae_{label}_factors")  # the Colab cycle: clear, collect, RSS recorded
     run.record("memory_cycles", cycles.rows)
     n, u = table["normal"], table["uniform"]
-    carried = (u["PCA components"]["ks_median"] - n["PCA components"]["ks_median"]) / max(
-        u["factors"]["ks_median"] - n["factors"]["ks_median"], 1e-9)
-    answer = _answer(n, u, float(carried))
+    carried = normality.carried_share(n, u)
+    answer = _answer(n, u, carried)
     out = {"table": table, "carried_share": round(float(carried), 4), "answer": answer,
            "images": cfg.factor_images, "epochs": cfg.factor_epochs}
     run.record("gaussian_question", out)
