@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from . import baseline, claims, config, store
-from .core.files import atomic_write_json, read_json
+from .core.files import atomic_write_json, read_json, sha256_file
 from .report import write_report
 from .steps import external
-from .steps.artifacts import check_inputs
+from .steps.artifacts import check_inputs, data_info
 
 NB_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
 
@@ -154,7 +154,7 @@ def run_series(profile: str = "default", data: str | None = None,
     notebooks = find_notebooks(notebooks_dir, start, only)  # before anything is created
     run_path = Path(run_dir or config.default_run_dir(profile)).expanduser().resolve()
     if zs is not None:
-        external.check_run_dir(run_path, external.sha256_of(Path(z).expanduser()))
+        external.check_run_dir(run_path, sha256_file(Path(z).expanduser()))
     run = store.RunDir(run_path)
     if zs is not None:
         external.register(run, zs, z, z_key, notes, decoder, pics, facts, vae)
@@ -211,7 +211,7 @@ def _baseline_file(results: dict, run_dir, baseline_file) -> Path:
 
 def external_source(run_dir) -> str | None:
     """Where the z-points of an external-z run came from (``steps.external``), else None."""
-    info = read_json(Path(run_dir) / "data.json", {}) or {}
+    info = data_info(run_dir)
     return info.get("source") if info.get("kind") == "external" else None
 
 

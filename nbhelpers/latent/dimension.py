@@ -68,11 +68,6 @@ class DimensionByScale:
     n: int  # points the neighbours are taken from (all of them)
     queries: int  # points whose neighbourhoods are averaged
 
-    def at(self, k: int) -> float:
-        """The estimate at the largest ladder size not above ``k``."""
-        i = max(int(np.searchsorted(self.k, k, side="right")) - 1, 0)
-        return float(self.dimension[i])
-
     def lowest(self, up_to: float = 0.1) -> tuple[float, int]:
         """The lowest estimate and its k among neighbourhoods of at most ``up_to`` of the cloud
         (larger ones reach the cloud's edge, where every estimate falls)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..core.files import read_json
 from ..store import ArtifactError, RunDir
 
@@ -49,10 +51,15 @@ MAKES = {
 }
 
 
+def data_info(run_path) -> dict:
+    """The run's ``data.json`` as written ({} when there is none), unverified: for deciding
+    which inputs a run has, before its manifest is checked."""
+    return read_json(Path(run_path) / "data.json", {}) or {}
+
+
 def is_external(run: RunDir) -> bool:
     """Whether the run analyses z-points from outside the series (``data.json`` kind)."""
-    info = read_json(run.path / "data.json", {}) or {}
-    return info.get("kind") == "external"
+    return data_info(run.path).get("kind") == "external"
 
 
 def check_inputs(run: RunDir, notebooks: list[str]) -> None:

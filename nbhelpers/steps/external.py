@@ -10,13 +10,14 @@ reason, so that the report and the claims say why they are not measured.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from .. import config
+from ..core.files import sha256_file
 from ..store import RunDir
+from .artifacts import data_info
 
 ANALYSED = ("02_latent_number_density", "03_tsne_filaments", "04_pca_ellipses")
 GENERATION = "06_face_generation"  # with a decoder and the images behind the z-points
@@ -152,22 +153,11 @@ def notebooks_for(only: list[str] | None, generation: bool = False, probes: bool
     return list(only)
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def check_run_dir(run_path: Path, origin: str) -> None:
     """Refuse a run directory that holds another run's z-points (nothing is overwritten)."""
-    data = run_path / "data.json"
-    if not (run_path / "latent" / "z_ae.npy").exists() or not data.exists():
+    info = data_info(run_path)
+    if not (run_path / "latent" / "z_ae.npy").exists() or not info:
         return
-    import json
-
-    info = json.loads(data.read_text())
     if info.get("kind") != "external" or info.get("sha256") != origin:
         raise InputError(f"{run_path} already holds the z-points of another run "
                          f"({info.get('source')}); pass a new --run-dir")
@@ -281,7 +271,7 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
 
     p = Path(path).expanduser().resolve()
     source = f"external z-points from {p}" + (f" (array {key!r})" if key else "")
-    info = {"kind": "external", "source": source, "file": str(p), "sha256": sha256_of(p),
+    info = {"kind": "external", "source": source, "file": str(p), "sha256": sha256_file(p),
             "z_shape": list(z.shape), "factors": None, "notes": list(notes or [])}
     if images is not None:
         info.update(path=str(images[0].resolve()), shape=list(images[1]), dtype="uint8")
