@@ -32,7 +32,7 @@ def main(argv=None):
               "subset": args.subset, "held_out": args.held_out}
     for label, max_points in (("subset", args.subset), ("full", None)):
         t0 = time.perf_counter()
-        s = GaussianMixtureSampler(args.components, seed=0, max_points=max_points).fit(train)
+        s = GaussianMixtureSampler(args.components, max_points=max_points, random_state=0).fit(train)
         result[f"{label}_fit_s"] = round(time.perf_counter() - t0, 1)
         result[f"{label}_heldout_loglik"] = round(float(s.gmm_.score(held)), 2)
     result["speedup"] = round(result["full_fit_s"] / result["subset_fit_s"], 2)

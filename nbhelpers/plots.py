@@ -288,14 +288,14 @@ def _ellipse_panel(ax, p, legend: bool = True, sigmas=None) -> None:
     contours of one panel."""
     ax.scatter(p.shown[:, 0], p.shown[:, 1], s=point_size(len(p.shown)), lw=0, c="0.55")
     e = p.ellipses
-    for (n, share), color in zip(e.inside_.items(), _SIGMA_COLORS, strict=False):
+    for (n, share), color in zip(p.inside.items(), _SIGMA_COLORS, strict=False):
         if sigmas is not None and n not in sigmas:
             continue
         o = e.outline(n)
         ax.plot(o[:, 0], o[:, 1], color=color, lw=2, label=f"{n:g} sigma: {share:.1%}")
     if getattr(p, "fitted", None) is not None:
         f = p.fitted
-        for (n, share), color in zip(f.inside_.items(), _SIGMA_COLORS, strict=False):
+        for (n, share), color in zip(p.fit_inside.items(), _SIGMA_COLORS, strict=False):
             if n >= 2 and (sigmas is None or n in sigmas):
                 o = f.outline(n)
                 ax.plot(o[:, 0], o[:, 1], color=color, lw=1.2, ls="--",
@@ -337,7 +337,7 @@ def ellipses_by_fact(panels_by_fact: dict) -> Figure:
     for ax, f in zip(axs.flat, facts, strict=True):
         p = panels_by_fact[f]
         _ellipse_panel(ax, p, legend=False)
-        ax.set_title(f"fact {f:g}: {p.n:,} points, 2 sigma {p.ellipses.inside_[2.0]:.1%}", fontsize=9)
+        ax.set_title(f"fact {f:g}: {p.n:,} points, 2 sigma {p.inside[2.0]:.1%}", fontsize=9)
         ax.set_xlabel(f"PCA {p.i}")
         ax.set_ylabel(f"PCA {p.j}")
     return fig
@@ -480,13 +480,13 @@ def probe_r2(probes: dict, names) -> Figure:
     x = np.arange(len(names))
     width = 0.8 / max(1, len(probes))
     for k, (label, p) in enumerate(probes.items()):
-        d = p.dci_
-        ax.bar(x + (k - (len(probes) - 1) / 2) * width, p.r2_, width,
+        d = p.dci
+        ax.bar(x + (k - (len(probes) - 1) / 2) * width, p.r2, width,
                label=f"{label}: D {d['disentanglement']:.2f}, C {d['completeness']:.2f}, "
-                     f"I {d['informativeness']:.2f}, MIG {p.mig_:.2f}")
+                     f"I {d['informativeness']:.2f}, MIG {p.mig:.2f}")
     ax.set_xticks(x, names, rotation=60, ha="right", fontsize=8)
     ax.set_ylabel("R^2 of a ridge probe on held-out faces")
-    ax.set_ylim(min(0.0, min(float(p.r2_.min()) for p in probes.values())), 1.0)
+    ax.set_ylim(min(0.0, min(float(p.r2.min()) for p in probes.values())), 1.0)
     ax.set_title("How well each factor can be read linearly from z")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
@@ -499,10 +499,10 @@ def importance_maps(probes: dict) -> Figure:
     fig, axs = _fig(10, 3.8 * len(names), len(names), 1, squeeze=False)
     for ax, name in zip(axs[:, 0], names, strict=True):
         p = probes[name]
-        r = p.importances_ / np.maximum(p.importances_.sum(axis=0, keepdims=True), 1e-12)
+        r = p.importances / np.maximum(p.importances.sum(axis=0, keepdims=True), 1e-12)
         order = np.lexsort((-r.max(axis=1), r.argmax(axis=1)))
         im = ax.imshow(r[order].T, aspect="auto", cmap="viridis", interpolation="nearest")
-        ax.set_yticks(np.arange(len(p.names_)), p.names_, fontsize=6)
+        ax.set_yticks(np.arange(len(p.names)), p.names, fontsize=6)
         ax.set_xlabel("z axis (ordered by its strongest factor)")
         ax.set_title(f"{name}: which z axes carry each factor")
         fig.colorbar(im, ax=ax, label="share of the factor's importance")

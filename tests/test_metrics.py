@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from nbhelpers.core.pixels import to_float01
 from nbhelpers.latent import metrics
 
 
@@ -40,8 +41,8 @@ def test_realism_is_deterministic_for_a_seed():
     rng = np.random.default_rng(4)
     real = rng.integers(0, 256, (300, 16, 16, 3), dtype=np.uint8)
     fake = rng.integers(0, 256, (300, 16, 16, 3), dtype=np.uint8)
-    f1 = metrics.PixelPCA(16, seed=5).fit(real)
-    f2 = metrics.PixelPCA(16, seed=5).fit(real)
+    f1 = metrics.PixelPCA(16, random_state=5).fit(real)
+    f2 = metrics.PixelPCA(16, random_state=5).fit(real)
     r1 = metrics.realism_features(f1.transform(real), f1.transform(fake))
     r2 = metrics.realism_features(f2.transform(real), f2.transform(fake))
     assert r1 == r2
@@ -53,12 +54,15 @@ def test_too_few_samples():
         metrics.precision_recall(np.zeros((3, 2)), np.zeros((10, 2)))
 
 
-def test_pixel_pca_transform_in_batches_equals_one_pass():
+def test_pixel_pca_transform_in_batches_equals_scikit_learns_whitened_pca():
+    from sklearn.decomposition import PCA
+
     rng = np.random.default_rng(8)
     images = rng.integers(0, 256, (250, 12, 12, 3), dtype=np.uint8)
-    f = metrics.PixelPCA(10, seed=0).fit(images)
-    whole = f.pca_.transform(images.reshape(250, -1).astype(np.float32) / 255.0)
-    batched = f.transform(images, batch_size=7)
+    flat = to_float01(images).reshape(250, -1)
+    whole = PCA(10, whiten=True, svd_solver="randomized", random_state=0).fit(flat).transform(flat)
+    f = metrics.PixelPCA(10, batch_size=7, random_state=0).fit(images)
+    batched = f.transform(images)
     assert batched.shape == (250, 10) and batched.dtype == np.float64
     np.testing.assert_allclose(batched, whole, rtol=1e-5, atol=1e-5)
     # floats in [0, 1] give the same features as the uint8 images they came from
@@ -93,3 +97,22 @@ def test_outliers_lower_precision_but_not_density_based_coverage_of_the_rest():
     density, coverage = density_coverage(real, fake, 5)
     assert precision == pytest.approx(0.9, abs=0.03) and density == pytest.approx(0.9, abs=0.06)
     assert coverage > 0.9
+
+
+def test_scorer_scores_like_the_functions_and_survives_its_saved_state():
+    """The scorer's one pass over the real balls gives the numbers of the separate functions;
+    restored from ``state()`` it scores identically without refitting."""
+    rng = np.random.default_rng(6)
+    real = rng.integers(0, 256, (400, 8, 8, 3), dtype=np.uint8)
+    train = rng.integers(0, 256, (300, 8, 8, 3), dtype=np.uint8)
+    fake = np.clip(real[:200].astype(int) + rng.integers(-40, 40, (200, 8, 8, 3)), 0, 255)
+    fake = fake.astype(np.uint8)
+    scorer = metrics.RealismScorer(k=5, n_components=12, random_state=3).fit(train, real)
+    row = scorer.score(fake)
+    f_real, f_fake = scorer.features_.transform(real), scorer.features_.transform(fake)
+    assert (row.precision, row.recall) == metrics.precision_recall(f_real, f_fake, 5)
+    assert (row.density, row.coverage) == metrics.density_coverage(f_real, f_fake, 5)
+    assert row.frechet == pytest.approx(metrics.frechet_distance(f_real, f_fake), rel=1e-12)
+    assert 0 < row.precision <= 1 and 0 < row.coverage < 1
+    restored = metrics.RealismScorer.from_state(scorer.state(), k=5)
+    assert restored.score(fake) == row

@@ -9,7 +9,7 @@ from nbhelpers.latent.placement import MapBox, RealNeighbours
 def test_draws_from_the_real_distribution_sit_about_one_nearest_neighbour_away():
     rng = np.random.default_rng(0)
     real = rng.normal(size=(4_000, 6))
-    reals = RealNeighbours(real)
+    reals = RealNeighbours().fit(real)
     same = reals.ratio(rng.normal(size=(1_000, 6)))  # fresh points of the same distribution
     assert same == pytest.approx(1.15, abs=0.15)  # a new point has no twin: a little over 1
     assert reals.ratio(real[:500]) == 0.0  # the real points themselves
@@ -29,4 +29,4 @@ def test_the_map_box_counts_draws_inside_and_measures_distance_in_the_reals_unit
 
 def test_too_few_real_points_are_refused():
     with pytest.raises(ValueError, match=r"N >= 2.*\(1, 3\)"):
-        RealNeighbours(np.zeros((1, 3)))
+        RealNeighbours().fit(np.zeros((1, 3)))

@@ -92,7 +92,7 @@ def test_ellipse_legend_shows_the_recorded_share(z):
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert f"2 sigma: {share:.1%}" in labels
     fig = plots.ellipses_by_fact({1.7: panels[0]})
-    assert f"2 sigma {panels[0].ellipses.inside_[2.0]:.1%}" in fig.axes[0].get_title()
+    assert f"2 sigma {panels[0].inside[2.0]:.1%}" in fig.axes[0].get_title()
 
 
 def test_pca_variance_and_tsne_grid(z):

@@ -15,8 +15,8 @@ def z():
 
 def test_multivariate_normal_matches_fitted_mean_and_covariance(z):
     data, cov = z
-    s = sampling.MultivariateNormal().fit(data)
-    x = s.sample(60_000, seed=1)
+    s = sampling.MultivariateNormal(random_state=1).fit(data)
+    x = s.sample(60_000)
     np.testing.assert_allclose(x.mean(0), s.mean_, atol=0.03)
     np.testing.assert_allclose(np.cov(x, rowvar=False), s.cov_, atol=0.04)
     np.testing.assert_allclose(s.cov_, cov, atol=0.06)
@@ -24,7 +24,7 @@ def test_multivariate_normal_matches_fitted_mean_and_covariance(z):
 
 def test_independent_normal_has_no_correlations(z):
     data, cov = z
-    x = sampling.IndependentNormal().fit(data).sample(60_000, 2)
+    x = sampling.IndependentNormal(random_state=2).fit(data).sample(60_000)
     np.testing.assert_allclose(x.std(0), np.sqrt(np.diag(cov)), rtol=0.03)
     r = np.corrcoef(x, rowvar=False)
     assert np.abs(r - np.eye(4)).max() < 0.02
@@ -32,14 +32,14 @@ def test_independent_normal_has_no_correlations(z):
 
 def test_standard_normal_and_uniforms(z):
     data, _ = z
-    x = sampling.StandardNormal().fit(data).sample(60_000, 3)
+    x = sampling.StandardNormal(random_state=3).fit(data).sample(60_000)
     np.testing.assert_allclose(x.mean(0), 0, atol=0.02)
     np.testing.assert_allclose(np.cov(x, rowvar=False), np.eye(4), atol=0.03)
-    box = sampling.UniformBox(a=2.0).fit(data)
-    xb = box.sample(40_000, 4)
+    box = sampling.UniformBox(a=2.0, random_state=4).fit(data)
+    xb = box.sample(40_000)
     assert np.abs(xb).max() <= 2.0 and stats.kstest(xb[:, 0], stats.uniform(-2, 4).cdf).pvalue > 0.01
-    rng_s = sampling.UniformRange().fit(data)
-    xr = rng_s.sample(40_000, 5)
+    rng_s = sampling.UniformRange(random_state=5).fit(data)
+    xr = rng_s.sample(40_000)
     assert (xr >= data.min(0)).all() and (xr <= data.max(0)).all()
     np.testing.assert_allclose(xr.mean(0), (rng_s.low_ + rng_s.high_) / 2, atol=0.1)
 
@@ -60,9 +60,9 @@ def test_range_sampler_bounds_the_bell_core_not_the_wings():
 
 def test_confined_sampler_stays_inside_its_mahalanobis_radius(z):
     data, _ = z
-    s = sampling.ConfinedNormal(n_sigma=2.0).fit(data)
+    s = sampling.ConfinedNormal(n_sigma=2.0, random_state=6).fit(data)
     assert s.radius_ == pytest.approx(np.sqrt(stats.chi2.ppf(0.9545, 4)), rel=1e-3)
-    x = s.sample(20_000, 6)
+    x = s.sample(20_000)
     assert len(x) == 20_000 and (s.mahalanobis(x) <= s.radius_ + 1e-9).all()
     # inside the region it is still the fitted normal: its mean does not move
     np.testing.assert_allclose(x.mean(0), s.mean_, atol=0.04)
@@ -71,8 +71,8 @@ def test_confined_sampler_stays_inside_its_mahalanobis_radius(z):
 def test_gaussian_mixture_recovers_two_clusters():
     rng = np.random.default_rng(7)
     data = np.concatenate([rng.normal(-4, 1, (5000, 2)), rng.normal(4, 1, (5000, 2))])
-    s = sampling.GaussianMixtureSampler(k=2).fit(data)
-    x = s.sample(20_000, 8)
+    s = sampling.GaussianMixtureSampler(k=2, random_state=8).fit(data)
+    x = s.sample(20_000)
     assert np.mean(x[:, 0] > 0) == pytest.approx(0.5, abs=0.02)
     assert np.abs(x[:, 0]).mean() == pytest.approx(4.0, abs=0.1)
 
@@ -89,10 +89,12 @@ def test_gaussian_mixture_on_a_subset_recovers_the_same_clusters():
         sampling.GaussianMixtureSampler(k=10, max_points=5).fit(data)
 
 
-def test_samples_repeat_for_a_seed(z):
+def test_samples_repeat_for_a_random_state(z):
     data, _ = z
-    for s in sampling.fit_all(sampling.standard_set(gmm_components=2), data).values():
-        a, b, c = s.sample(50, 11), s.sample(50, 11), s.sample(50, 12)
+    for s in sampling.fit_all(sampling.standard_set(gmm_components=2, random_state=11),
+                              data).values():
+        a, b = s.sample(50), s.sample(50)
+        c = s.set_params(random_state=12).sample(50)  # the fit stays; the draws change
         np.testing.assert_array_equal(a, b)
         assert not np.array_equal(a, c), s.name
 
@@ -108,9 +110,9 @@ def test_unfitted_sampler_says_so():
 def test_gaussian_mixture_sampling_leaves_the_fitted_mixture_unchanged():
     rng = np.random.default_rng(3)
     data = np.concatenate([rng.normal(-4, 1, (3000, 2)), rng.normal(4, 1, (1000, 2))])
-    s = sampling.GaussianMixtureSampler(k=2).fit(data)
+    s = sampling.GaussianMixtureSampler(k=2, random_state=5).fit(data)
     state = s.gmm_.random_state
-    x = s.sample(20_000, 5)
+    x = s.sample(20_000)
     assert s.gmm_.random_state == state
     assert np.mean(x[:, 0] > 0) == pytest.approx(0.25, abs=0.02)
     assert np.mean(x[:10_000, 0] > 0) == pytest.approx(0.25, abs=0.02)  # components interleaved

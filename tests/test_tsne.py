@@ -82,15 +82,3 @@ def test_a_map_rebuilt_from_saved_rows_and_coordinates_places_new_points_like_th
     assert np.linalg.norm(placed.mean(0) - own) < 0.5 * np.linalg.norm(placed.mean(0) - other)
     with pytest.raises(ValueError, match="2-D coordinates for each of the 400"):
         tsne_mod.rebuild_map(z, r.embedding[:10])
-
-
-def test_opentsne_result_keeps_its_fitted_embedding_for_new_points():
-    rng = np.random.default_rng(8)
-    centers = rng.normal(0, 8, (2, 6))
-    z = np.concatenate([c + rng.standard_normal((200, 6)) for c in centers]).astype(np.float32)
-    r = tsne_mod.tsne(z, perplexity=20, n_iter=300, seed=0)
-    placed = np.asarray(r.fitted.transform(centers[1] + rng.standard_normal((20, 6))))
-    own = r.embedding[200:].mean(axis=0)
-    other = r.embedding[:200].mean(axis=0)
-    d_own = np.linalg.norm(placed.mean(axis=0) - own)
-    assert d_own < 0.5 * np.linalg.norm(placed.mean(axis=0) - other)

@@ -23,7 +23,7 @@ def gaussian(x, amplitude, center, sigma):
     return amplitude * np.exp(-0.5 * ((x - center) / sigma) ** 2)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Histogram:
     centers: np.ndarray
     counts: np.ndarray

@@ -19,7 +19,7 @@ from sklearn.neighbors import NearestNeighbors
 from .subsets import subset
 
 
-@dataclass
+@dataclass(frozen=True)
 class IntrinsicDimension:
     twonn: float  # global TwoNN estimate
     mle: float  # global Levina-Bickel MLE

@@ -26,15 +26,14 @@ from .subsets import subset
 class ConfidenceEllipses(BaseEstimator):
     """n-sigma confidence ellipses of a 2-D point set (``fit(xy)`` with xy of shape (N, 2)).
 
-    Learned: ``mean_``, ``cov_``, ``std_``, ``rho_`` and ``inside_`` ({n: share of the fitted
-    points inside the n-sigma ellipse}).
+    Learned: ``mean_``, ``cov_``, ``std_``, ``rho_``. The share of any points inside the n-sigma
+    ellipse: ``fraction_inside(xy, n)``.
 
     By default centre and widths are the sample moments. ``center`` and ``std`` (two values each)
     replace them, as the blog drew its ellipses from each component's Gaussian-fit centre and
     sigma; rho stays the sample's Pearson coefficient."""
 
-    def __init__(self, n_sigmas=(1.0, 2.0, 3.0), center=None, std=None):
-        self.n_sigmas = n_sigmas
+    def __init__(self, center=None, std=None):
         self.center = center
         self.std = std
 
@@ -42,8 +41,6 @@ class ConfidenceEllipses(BaseEstimator):
         xy = np.asarray(xy, dtype=np.float64)
         if xy.ndim != 2 or xy.shape[1] != 2 or len(xy) < 3:
             raise ValueError(f"expected points of shape (N >= 3, 2), found {xy.shape}")
-        if not all(n > 0 for n in self.n_sigmas):
-            raise ValueError(f"n_sigmas must be positive, found {self.n_sigmas}")
         self.mean_ = xy.mean(axis=0)
         self.cov_ = np.cov(xy, rowvar=False)
         self.std_ = np.sqrt(np.diag(self.cov_))
@@ -57,7 +54,6 @@ class ConfidenceEllipses(BaseEstimator):
             self.std_ = std
             r = self.rho_
             self.cov_ = np.outer(std, std) * np.array([[1.0, r], [r, 1.0]])
-        self.inside_ = {float(n): self.fraction_inside(xy, n) for n in self.n_sigmas}
         return self
 
     def outline(self, n_sigma: float, points: int = 200) -> np.ndarray:
@@ -78,36 +74,47 @@ class ConfidenceEllipses(BaseEstimator):
         return float(np.mean(m2 <= n_sigma**2))
 
 
-@dataclass
+@dataclass(frozen=True)
 class EllipsePanel:
-    """One pair (i, j) of a point set: its ellipses, KDE contours and the points to draw."""
+    """One pair (i, j) of a point set: its ellipses with the share of its points inside each,
+    KDE contours and the points to draw."""
 
     i: int
     j: int
     ellipses: ConfidenceEllipses
+    inside: dict[float, float]  # {n: share of the n points inside the n-sigma ellipse}
     grid: DensityGrid
     shown: np.ndarray  # (m, 2) the points a scatter draws (a random subset of at most max_points)
     n: int  # the number of points the ellipses and shares were computed on
     fitted: ConfidenceEllipses | None = None  # from Gaussian-fit centres and sigmas, if given
+    fit_inside: dict[float, float] | None = None  # the shares inside ``fitted``'s ellipses
 
     def stats(self) -> dict:
         """{rho, inside_1sigma, inside_2sigma, inside_3sigma} as recorded in results.json, and the
         shares inside the Gaussian-fit ellipses (``fit_inside_2sigma`` ...) where drawn."""
         out = {"rho": round(self.ellipses.rho_, 4),
-               **{f"inside_{n:g}sigma": round(v, 4) for n, v in self.ellipses.inside_.items()}}
-        if self.fitted is not None:
-            out.update({f"fit_inside_{n:g}sigma": round(v, 4)
-                        for n, v in self.fitted.inside_.items()})
+               **{f"inside_{n:g}sigma": round(v, 4) for n, v in self.inside.items()}}
+        if self.fit_inside is not None:
+            out.update({f"fit_inside_{n:g}sigma": round(v, 4) for n, v in self.fit_inside.items()})
         return out
+
+
+def shares_inside(ellipses: ConfidenceEllipses, xy: np.ndarray, n_sigmas) -> dict[float, float]:
+    """{n: share of ``xy`` inside the n-sigma ellipse} for each of ``n_sigmas``."""
+    if not all(n > 0 for n in n_sigmas):
+        raise ValueError(f"n_sigmas must be positive, found {tuple(n_sigmas)}")
+    return {float(n): ellipses.fraction_inside(xy, n) for n in n_sigmas}
 
 
 def ellipse_panels(x: np.ndarray, pairs, gridsize: int = 80, max_points: int = 20_000,
                    seed: int = 0, share_points: int | None = None,
-                   fits: tuple[np.ndarray, np.ndarray] | None = None) -> list[EllipsePanel]:
-    """For each (i, j): confidence ellipses and shares on ``share_points`` points of
-    ``x[:, [i, j]]`` (default all, else a random subset), the binned-KDE density grid, and a random
-    subset of ``max_points`` of them for the scatter. ``fits``: (centres, sigmas) per column of
-    ``x`` from Gaussian fits; each panel then also carries the ellipses they define."""
+                   fits: tuple[np.ndarray, np.ndarray] | None = None,
+                   n_sigmas=(1.0, 2.0, 3.0)) -> list[EllipsePanel]:
+    """For each (i, j): confidence ellipses and the shares inside each of ``n_sigmas`` on
+    ``share_points`` points of ``x[:, [i, j]]`` (default all, else a random subset), the
+    binned-KDE density grid, and a random subset of ``max_points`` of them for the scatter.
+    ``fits``: (centres, sigmas) per column of ``x`` from Gaussian fits; each panel then also
+    carries the ellipses they define and the shares inside those."""
     x = np.asarray(x)
     x = x[np.sort(subset(len(x), share_points, seed))] if share_points else x
     show = subset(len(x), max_points, seed)
@@ -115,10 +122,13 @@ def ellipse_panels(x: np.ndarray, pairs, gridsize: int = 80, max_points: int = 2
     for i, j in pairs:
         i, j = int(i), int(j)
         xy = x[:, [i, j]]
+        sample = ConfidenceEllipses().fit(xy)
         fitted = None if fits is None else ConfidenceEllipses(
             center=(fits[0][i], fits[0][j]), std=(fits[1][i], fits[1][j])).fit(xy)
-        out.append(EllipsePanel(i, j, ConfidenceEllipses().fit(xy), density_grid(xy, gridsize),
-                                xy[show], len(xy), fitted))
+        out.append(EllipsePanel(
+            i, j, sample, shares_inside(sample, xy, n_sigmas), density_grid(xy, gridsize),
+            xy[show], len(xy), fitted,
+            None if fitted is None else shares_inside(fitted, xy, n_sigmas)))
     return out
 
 
@@ -130,5 +140,5 @@ def panel_stats(panels: list[EllipsePanel]) -> dict[str, dict]:
 def mean_inside(panels: list[EllipsePanel], n_sigma: float, fitted: bool = False) -> float:
     """The mean share inside the n-sigma ellipses over ``panels`` (``fitted``: the Gaussian-fit
     ellipses instead of the sample-moment ones)."""
-    return float(np.mean([(p.fitted if fitted else p.ellipses).inside_[float(n_sigma)]
+    return float(np.mean([(p.fit_inside if fitted else p.inside)[float(n_sigma)]
                           for p in panels]))

@@ -1,19 +1,20 @@
 """How the known factors of the data sit in a latent space: linear probes, DCI and MIG.
 
-``FactorProbe().fit(z, factors)`` with z (N, D) and the factors that drew each image (N, K):
+``probe_factors(z, factors)`` with z (N, D) and the factors that drew each image (N, K) returns a
+``FactorProbe``:
 
-- ``r2_`` (K,): a ridge regression per factor from standardised z, R^2 on held-out rows
+- ``r2`` (K,): a ridge regression per factor from standardised z, R^2 on held-out rows
   (``test_size``): how well each factor can be read linearly from z. For z_k = s f_k + noise with
   unit-variance f_k, the expected R^2 is s^2 / (s^2 + noise^2).
-- ``importances_`` (D, K): |coefficient| of each standardised z axis in each factor's ridge
+- ``importances`` (D, K): |coefficient| of each standardised z axis in each factor's ridge
   regression (scikit-learn's ``Ridge``): the matrix Eastwood and Williams (2018, "A Framework for
   the Quantitative Evaluation of Disentangled Representations") build DCI from.
-- ``dci_``: as disentanglement_lib computes it, from importances normalised per factor:
+- ``dci``: as disentanglement_lib computes it, from importances normalised per factor:
   disentanglement (each code axis explains one factor: 1 - entropy of its row in base K,
   weighted by the row's share of all importance), completeness (each factor is explained by one
   axis: 1 - entropy of its column in base D, weighted by the column's share) and
   informativeness (the mean held-out R^2).
-- ``mig_``: the Mutual Information Gap (Chen et al. 2018) as computed in disentanglement_lib:
+- ``mig``: the Mutual Information Gap (Chen et al. 2018) as computed in disentanglement_lib:
   z axes and continuous factors discretised into ``n_bins`` equal-width bins (20), discrete
   factors at their own levels, the mutual
   information of every (axis, factor) pair, and per factor the gap between its two most
@@ -22,11 +23,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-from sklearn.base import BaseEstimator
 from sklearn.linear_model import Ridge
 from sklearn.metrics import mutual_info_score
-from sklearn.utils.validation import check_is_fitted
 
 from .subsets import subset
 
@@ -89,56 +90,61 @@ def mig(z: np.ndarray, factors: np.ndarray, n_bins: int = 20) -> tuple[float, np
     return float(gaps.mean()) if keep.any() else float("nan"), mi
 
 
-class FactorProbe(BaseEstimator):
-    """Linear probes, DCI and MIG of z-points against known factors (module docstring)."""
+@dataclass(frozen=True)
+class FactorProbe:
+    """What ``probe_factors`` measured (module docstring): held-out ``r2`` (K,), ``importances``
+    (D, K), ``dci``, ``mig`` and the ``mutual_information`` (D, K) it came from."""
 
-    def __init__(self, alpha: float = 1.0, test_size: float = 0.25, n_bins: int = 20,
-                 seed: int = 0, max_points: int | None = 10_000):
-        self.alpha = alpha
-        self.test_size = test_size
-        self.n_bins = n_bins
-        self.seed = seed
-        self.max_points = max_points  # MIG on a random subset of this many rows (None: all)
-
-    def fit(self, z: np.ndarray, factors: np.ndarray, names=None) -> FactorProbe:
-        z = np.asarray(z, dtype=np.float64)
-        f = np.asarray(factors, dtype=np.float64)
-        f = f[:, None] if f.ndim == 1 else f
-        if z.ndim != 2 or len(z) != len(f) or len(z) < 20:
-            raise ValueError(f"expected z (N >= 20, D) and factors (N, K) with the same N, found "
-                             f"{z.shape} and {f.shape}")
-        if not 0 < self.test_size < 1:
-            raise ValueError(f"test_size must lie in (0, 1), found {self.test_size}")
-        order = np.random.default_rng(self.seed).permutation(len(z))
-        n_test = max(1, int(round(self.test_size * len(z))))
-        test, train = order[:n_test], order[n_test:]
-        mean, std = z[train].mean(axis=0), z[train].std(axis=0)
-        zs = (z - mean) / np.where(std > 0, std, 1.0)
-        self.names_ = list(names) if names is not None else [f"factor {k}" for k in range(f.shape[1])]
-        self.r2_ = np.empty(f.shape[1])
-        self.importances_ = np.empty((z.shape[1], f.shape[1]))
-        for k in range(f.shape[1]):
-            model = Ridge(alpha=self.alpha).fit(zs[train], f[train, k])
-            pred = model.predict(zs[test])
-            resid = ((f[test, k] - pred) ** 2).sum()
-            total = max(((f[test, k] - f[test, k].mean()) ** 2).sum(), 1e-12)
-            self.r2_[k] = 1.0 - resid / total
-            self.importances_[:, k] = np.abs(model.coef_)
-        self.dci_ = dci(self.importances_, np.clip(self.r2_, 0, 1))
-        rows = subset(len(z), self.max_points, self.seed)
-        self.mig_, self.mutual_information_ = mig(z[rows], f[rows], self.n_bins)
-        return self
+    names: list[str]
+    r2: np.ndarray
+    importances: np.ndarray
+    dci: dict[str, float]
+    mig: float
+    mutual_information: np.ndarray
 
     def table(self) -> dict[str, dict]:
         """{factor: {r2, best_axis, best_axis_share}}: the held-out R^2 and the z axis carrying
         the largest share of the factor's importance."""
-        check_is_fitted(self, "r2_")
-        share = self.importances_ / np.maximum(self.importances_.sum(axis=0), 1e-12)
-        return {name: {"r2": round(float(self.r2_[k]), 4), "best_axis": int(share[:, k].argmax()),
+        share = self.importances / np.maximum(self.importances.sum(axis=0), 1e-12)
+        return {name: {"r2": round(float(self.r2[k]), 4), "best_axis": int(share[:, k].argmax()),
                        "best_axis_share": round(float(share[:, k].max()), 4)}
-                for k, name in enumerate(self.names_)}
+                for k, name in enumerate(self.names)}
 
     def summary(self) -> dict:
-        check_is_fitted(self, "r2_")
-        return {"r2_mean": round(float(self.r2_.mean()), 4),
-                **{k: round(v, 4) for k, v in self.dci_.items()}, "mig": round(self.mig_, 4)}
+        return {"r2_mean": round(float(self.r2.mean()), 4),
+                **{k: round(v, 4) for k, v in self.dci.items()}, "mig": round(self.mig, 4)}
+
+
+def probe_factors(z: np.ndarray, factors: np.ndarray, names=None, alpha: float = 1.0,
+                  test_size: float = 0.25, n_bins: int = 20, seed: int = 0,
+                  max_points: int | None = 10_000) -> FactorProbe:
+    """Linear probes (ridge, ``alpha``) of each factor from standardised z, fitted on a random
+    ``1 - test_size`` of the rows and scored on the rest; DCI from their importances and R^2;
+    MIG on a random subset of ``max_points`` rows (None: all), ``n_bins`` bins per continuous
+    variable. ``seed`` picks the split and the subset."""
+    z = np.asarray(z, dtype=np.float64)
+    f = np.asarray(factors, dtype=np.float64)
+    f = f[:, None] if f.ndim == 1 else f
+    if z.ndim != 2 or len(z) != len(f) or len(z) < 20:
+        raise ValueError(f"expected z (N >= 20, D) and factors (N, K) with the same N, found "
+                         f"{z.shape} and {f.shape}")
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must lie in (0, 1), found {test_size}")
+    order = np.random.default_rng(seed).permutation(len(z))
+    n_test = max(1, int(round(test_size * len(z))))
+    test, train = order[:n_test], order[n_test:]
+    mean, std = z[train].mean(axis=0), z[train].std(axis=0)
+    zs = (z - mean) / np.where(std > 0, std, 1.0)
+    names = list(names) if names is not None else [f"factor {k}" for k in range(f.shape[1])]
+    r2 = np.empty(f.shape[1])
+    importances = np.empty((z.shape[1], f.shape[1]))
+    for k in range(f.shape[1]):
+        model = Ridge(alpha=alpha).fit(zs[train], f[train, k])
+        pred = model.predict(zs[test])
+        resid = ((f[test, k] - pred) ** 2).sum()
+        total = max(((f[test, k] - f[test, k].mean()) ** 2).sum(), 1e-12)
+        r2[k] = 1.0 - resid / total
+        importances[:, k] = np.abs(model.coef_)
+    rows = subset(len(z), max_points, seed)
+    gap, mi = mig(z[rows], f[rows], n_bins)
+    return FactorProbe(names, r2, importances, dci(importances, np.clip(r2, 0, 1)), gap, mi)

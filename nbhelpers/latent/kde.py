@@ -15,7 +15,7 @@ import numpy as np
 from scipy import ndimage
 
 
-@dataclass
+@dataclass(frozen=True)
 class DensityGrid:
     x: np.ndarray  # (nx,) grid centres
     y: np.ndarray  # (ny,)

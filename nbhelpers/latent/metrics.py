@@ -16,8 +16,10 @@ Precision and Recall Metric for Assessing Generative Models":
   |mu_r - mu_g|^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2)), the formula of FID, here on pixel-PCA
   features instead of Inception features (so the numbers are comparable within this project only).
 
-Everything is deterministic for a seed. Reconstructions of held-out real images serve as the
-reference: a sampler cannot be expected to look more real than the Decoder can draw.
+``RealismScorer`` fits the features and the real set's balls once and scores any number of
+generated sets against them. Everything is deterministic for a seed. Reconstructions of held-out
+real images serve as the reference: a sampler cannot be expected to look more real than the
+Decoder can draw.
 """
 
 from __future__ import annotations
@@ -27,16 +29,25 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import linalg
+from sklearn.base import BaseEstimator
 from sklearn.decomposition import PCA
+from sklearn.utils.validation import check_is_fitted
 
 from ..core.pixels import to_float01
 
 
-class PixelPCA:
-    """Whitened PCA of flattened pixels (images uint8 or float in [0, 1])."""
+class PixelPCA(BaseEstimator):
+    """Whitened PCA of flattened pixels (images uint8 or float in [0, 1]), scikit-learn's
+    randomized PCA; ``transform`` works ``batch_size`` images at a time.
 
-    def __init__(self, n_components: int = 64, seed: int = 0):
-        self.n_components, self.seed = n_components, seed
+    Learned: ``mean_``, ``components_`` (k, pixels) and ``scale_`` (the components' standard
+    deviations), all that ``transform`` needs: a fitted PixelPCA can be saved as three arrays
+    (``RealismScorer.state``)."""
+
+    def __init__(self, n_components: int = 64, batch_size: int = 1024, random_state: int = 0):
+        self.n_components = n_components
+        self.batch_size = batch_size
+        self.random_state = random_state
 
     @staticmethod
     def _flat(images) -> np.ndarray:
@@ -46,15 +57,22 @@ class PixelPCA:
     def fit(self, images) -> PixelPCA:
         x = self._flat(images)
         k = min(self.n_components, len(x) - 1, x.shape[1])
-        self.pca_ = PCA(k, whiten=True, svd_solver="randomized", random_state=self.seed).fit(x)
+        pca = PCA(k, whiten=True, svd_solver="randomized", random_state=self.random_state).fit(x)
+        self.mean_, self.components_ = pca.mean_, pca.components_
+        scale = np.sqrt(pca.explained_variance_)
+        self.scale_ = np.maximum(scale, np.finfo(scale.dtype).eps)  # as scikit-learn whitens
         return self
 
-    def transform(self, images, batch_size: int = 1024) -> np.ndarray:
+    def transform(self, images) -> np.ndarray:
         """Features (n, k) as float64, computed ``batch_size`` images at a time, so that memory
-        holds one batch of float32 pixels (113 MB at 96x96), never all of them."""
-        out = np.empty((len(images), self.pca_.n_components_), np.float64)
-        for s in range(0, len(images), batch_size):
-            out[s:s + batch_size] = self.pca_.transform(self._flat(images[s:s + batch_size]))
+        holds one batch of float32 pixels (113 MB at 96x96), never all of them; the numbers of
+        scikit-learn's ``PCA.transform`` with ``whiten=True``."""
+        check_is_fitted(self, "components_")
+        out = np.empty((len(images), len(self.components_)), np.float64)
+        shift = self.mean_ @ self.components_.T
+        for s in range(0, len(images), self.batch_size):
+            x = self._flat(images[s:s + self.batch_size]) @ self.components_.T
+            out[s:s + len(x)] = (x - shift) / self.scale_
         return out
 
 
@@ -80,46 +98,13 @@ def _ball_counts(points: np.ndarray, centers: np.ndarray, radii: np.ndarray,
     return counts, hit
 
 
-def _coverage(points: np.ndarray, centers: np.ndarray, radii: np.ndarray, chunk: int = 1024) -> float:
-    """Share of ``points`` inside at least one ball (centre, radius)."""
-    return float((_ball_counts(points, centers, radii, chunk)[0] > 0).mean())
-
-
-def density_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
-    """Density and coverage (Naeem et al. 2020) of feature sets, with k-NN balls around the real
-    samples. For two samples of one distribution of equal size, density is about 1 and coverage
-    about 1 - 2^-k (0.969 for k = 5); for disjoint sets both are 0."""
-    real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
-    if len(real) <= k or len(fake) < 1:
-        raise ValueError(f"need more than k={k} real samples and one fake, found {len(real)} "
-                         f"and {len(fake)}")
-    counts, hit = _ball_counts(fake, real, _kth_radii(real, k))
-    return float(counts.sum() / (k * len(fake))), float(hit.mean())
-
-
-def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
-    """k-NN precision and recall (Kynkaanniemi et al., 2019) of feature sets."""
-    real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
+def _check_sizes(real: np.ndarray, fake: np.ndarray, k: int) -> None:
     if len(real) <= k or len(fake) <= k:
-        raise ValueError(f"need more than k={k} samples per set, found {len(real)} and {len(fake)}")
-    precision = _coverage(fake, real, _kth_radii(real, k))
-    recall = _coverage(real, fake, _kth_radii(fake, k))
-    return precision, recall
+        raise ValueError(f"need more than k={k} samples per set, found {len(real)} real and "
+                         f"{len(fake)} fake")
 
 
-def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Frechet distance between Gaussian fits of two feature sets."""
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    mu_a, mu_b = a.mean(0), b.mean(0)
-    s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    root, _ = linalg.sqrtm(s_a @ s_b, disp=False)
-    if not np.isfinite(root).all():
-        eps = 1e-6 * np.eye(len(s_a))
-        root = linalg.sqrtm((s_a + eps) @ (s_b + eps))
-    return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a + s_b - 2.0 * np.real(root)))
-
-
-@dataclass
+@dataclass(frozen=True)
 class Realism:
     precision: float
     recall: float
@@ -133,12 +118,111 @@ class Realism:
                 "frechet": round(self.frechet, 3)}
 
 
+def _frechet(mu_a, s_a, mu_b, s_b) -> float:
+    root, _ = linalg.sqrtm(s_a @ s_b, disp=False)
+    if not np.isfinite(root).all():
+        eps = 1e-6 * np.eye(len(s_a))
+        root = linalg.sqrtm((s_a + eps) @ (s_b + eps))
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a + s_b - 2.0 * np.real(root)))
+
+
+def _moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return x.mean(0), np.cov(x, rowvar=False)
+
+
+def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Frechet distance between Gaussian fits of two feature sets."""
+    return _frechet(*_moments(np.asarray(a, np.float64)), *_moments(np.asarray(b, np.float64)))
+
+
+@dataclass(frozen=True)
+class RealReference:
+    """A real feature set with what every score against it needs, computed once: each real
+    sample's k-th nearest real neighbour distance (the radius of its ball) and the set's mean
+    and covariance (the Frechet distance's Gaussian)."""
+
+    features: np.ndarray
+    radii: np.ndarray
+    k: int
+
+    @classmethod
+    def of(cls, features: np.ndarray, k: int = 5, radii: np.ndarray | None = None) -> RealReference:
+        features = np.asarray(features, np.float64)
+        if len(features) <= k:
+            raise ValueError(f"need more than k={k} real samples, found {len(features)}")
+        return cls(features, _kth_radii(features, k) if radii is None else radii, int(k))
+
+    def score(self, fake: np.ndarray) -> Realism:
+        """Precision, recall, density, coverage and Frechet distance of the ``fake`` features.
+        One pass over the real balls gives precision (share of fakes in any ball), density
+        (balls per fake / k) and coverage (share of balls holding a fake)."""
+        fake = np.asarray(fake, np.float64)
+        _check_sizes(self.features, fake, self.k)
+        counts, hit = _ball_counts(fake, self.features, self.radii)
+        recall = float((_ball_counts(self.features, fake, _kth_radii(fake, self.k))[0] > 0).mean())
+        return Realism(float((counts > 0).mean()), recall,
+                       float(counts.sum() / (self.k * len(fake))), float(hit.mean()),
+                       _frechet(*_moments(self.features), *_moments(fake)))
+
+
 def realism_features(real: np.ndarray, fake: np.ndarray, k: int = 5) -> Realism:
     """Precision, recall, density, coverage and Frechet distance of two feature sets
-    (``PixelPCA.transform``), all k-NN measures with the same ``k``."""
-    p, rc = precision_recall(real, fake, k)
-    d, c = density_coverage(real, fake, k)
-    return Realism(p, rc, d, c, frechet_distance(real, fake))
+    (``PixelPCA.transform``), all k-NN measures with the same ``k``. For two samples of one
+    distribution of equal size, density is about 1 and coverage about 1 - 2^-k (0.969 for
+    k = 5); for disjoint sets all four shares are 0."""
+    return RealReference.of(real, k).score(fake)
+
+
+def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
+    """k-NN precision and recall (Kynkaanniemi et al., 2019) of feature sets."""
+    r = realism_features(real, fake, k)
+    return r.precision, r.recall
+
+
+def density_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
+    """Density and coverage (Naeem et al. 2020) of feature sets, with k-NN balls around the real
+    samples."""
+    r = realism_features(real, fake, k)
+    return r.density, r.coverage
+
+
+class RealismScorer(BaseEstimator):
+    """Scores generated images against real ones in a feature space independent of the judged
+    model: ``fit(train_images, real_images)`` fits ``PixelPCA`` on the first images and turns
+    the real ones into a ``RealReference`` (features, k-NN radii), once; ``score(images)`` is the
+    ``Realism`` of any batch of images against it. ``state()`` gives the learned arrays and
+    ``from_state`` restores a fitted scorer from them, so a run computes them once."""
+
+    def __init__(self, k: int = 5, n_components: int = 64, random_state: int = 0):
+        self.k = k
+        self.n_components = n_components
+        self.random_state = random_state
+
+    def fit(self, train_images, real_images) -> RealismScorer:
+        self.features_ = PixelPCA(self.n_components, random_state=self.random_state).fit(
+            train_images)
+        self.reference_ = RealReference.of(self.features_.transform(real_images), self.k)
+        return self
+
+    def score(self, images) -> Realism:
+        check_is_fitted(self, "reference_")
+        return self.reference_.score(self.features_.transform(images))
+
+    def state(self) -> dict[str, np.ndarray]:
+        check_is_fitted(self, "reference_")
+        f = self.features_
+        return {"mean": f.mean_, "components": f.components_, "scale": f.scale_,
+                "real_features": self.reference_.features, "real_radii": self.reference_.radii}
+
+    @classmethod
+    def from_state(cls, state, k: int = 5, random_state: int = 0) -> RealismScorer:
+        out = cls(k, len(state["components"]), random_state)
+        out.features_ = PixelPCA(len(state["components"]), random_state=random_state)
+        out.features_.mean_, out.features_.components_, out.features_.scale_ = (
+            np.asarray(state["mean"]), np.asarray(state["components"]), np.asarray(state["scale"]))
+        out.reference_ = RealReference(np.asarray(state["real_features"], np.float64),
+                                       np.asarray(state["real_radii"], np.float64), int(k))
+        return out
 
 
 def format_table(table: dict) -> str:

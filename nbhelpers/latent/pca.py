@@ -41,11 +41,10 @@ class LatentPCA(BaseEstimator):
         self.components_for_target_ = int(np.searchsorted(self.cumulative_, self.target) + 1)
         return self
 
-    def transform(self, z: np.ndarray, k: int | None = None) -> np.ndarray:
-        """PCA coordinates (float32) of ``z``; the leading ``k`` only when given."""
+    def transform(self, z: np.ndarray) -> np.ndarray:
+        """PCA coordinates (float32) of ``z``, every fitted component (``n_components``)."""
         check_is_fitted(self, "components_")
-        comps = self.components_[:k] if k else self.components_
-        out = (np.asarray(z, dtype=np.float64) - self.mean_) @ comps.T
+        out = (np.asarray(z, dtype=np.float64) - self.mean_) @ self.components_.T
         return out.astype(np.float32)
 
     def walk(self, axis: int, steps: int = 9, span: float = 3.0, start=None) -> np.ndarray:
@@ -65,7 +64,7 @@ class LatentPCA(BaseEstimator):
         return (self.mean_ + (c * sd) @ self.components_[:len(c)]).astype(np.float32)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrimmedPCA:
     """The PCA of the z-points that survive trimming at ``fact`` (or of a random subset of them)."""
 

@@ -8,24 +8,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.neighbors import NearestNeighbors
+from sklearn.utils.validation import check_is_fitted
 
 
-class RealNeighbours:
-    """The real points' nearest-neighbour scale, computed once: ``ratio(new)`` is the median
-    distance of ``new`` to its nearest real point divided by the real points' median distance to
-    their own nearest neighbour (about 1 among the real points, far above 1 in the voids)."""
+class RealNeighbours(BaseEstimator):
+    """The real points' nearest-neighbour scale: ``fit(real)`` learns the neighbour index
+    (``nn_``) and the real points' median distance to their own nearest neighbour (``own_``);
+    ``ratio(new)`` is the median distance of ``new`` to its nearest real point in units of
+    ``own_`` (about 1 among the real points, far above 1 in the voids)."""
 
-    def __init__(self, real: np.ndarray):
+    def fit(self, real: np.ndarray) -> RealNeighbours:
         real = np.asarray(real, dtype=np.float64)
         if real.ndim != 2 or len(real) < 2:
             raise ValueError(f"expected real points as an (N >= 2, d) array, found {real.shape}")
-        self._nn = NearestNeighbors(n_neighbors=2).fit(real)
-        self.own = float(np.median(self._nn.kneighbors(real)[0][:, 1]))  # column 0: itself
+        self.nn_ = NearestNeighbors(n_neighbors=2).fit(real)
+        self.own_ = float(np.median(self.nn_.kneighbors(real)[0][:, 1]))  # column 0: itself
+        return self
 
     def ratio(self, new: np.ndarray) -> float:
-        d = self._nn.kneighbors(np.asarray(new, dtype=np.float64), 1)[0][:, 0]
-        return float(np.median(d)) / max(self.own, np.finfo(float).tiny)
+        check_is_fitted(self, "own_")
+        d = self.nn_.kneighbors(np.asarray(new, dtype=np.float64), 1)[0][:, 0]
+        return float(np.median(d)) / max(self.own_, np.finfo(float).tiny)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ def plane(x: np.ndarray, i: int, j: int, half_width: float | None = None,
     return p[inside]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ZoomPanel:
     """The points of a plane inside one square (or the whole plane when ``half_width`` is None)."""
 

@@ -1,4 +1,4 @@
-"""Samplers of latent vectors: ``fit(z)`` learns from encoded z-points, ``sample(n, seed)`` draws.
+"""Samplers of latent vectors: ``fit(z)`` learns from encoded z-points, ``sample(n)`` draws.
 
 The blog's progression, from naive to statistical: uniform in a box [-a, a]^d; uniform within each
 axis' observed range; independent Gaussians per axis (no correlations); the unit normal N(0, I)
@@ -18,9 +18,15 @@ from .subsets import subset
 
 
 class Sampler(BaseEstimator):
-    """``fit(z)`` learns from z-points (N, z_dim); ``sample(n, seed)`` draws (n, z_dim) float32."""
+    """``fit(z)`` learns from z-points (N, z_dim); ``sample(n)`` draws (n, z_dim) float32 from
+    ``random_state`` (an int: every call starts the same stream, so ``sample(n)`` repeats and
+    ``sample(m)``, m < n, gives the first rows of ``sample(n)`` for the samplers without
+    rejection), as scikit-learn's ``GaussianMixture.sample`` does."""
 
     name = "sampler"
+
+    def __init__(self, random_state: int = 0):
+        self.random_state = random_state
 
     def fit(self, z: np.ndarray) -> Sampler:
         z = np.asarray(z, dtype=np.float64)
@@ -37,11 +43,11 @@ class Sampler(BaseEstimator):
     def _fit(self, z):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
-    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+    def sample(self, n: int) -> np.ndarray:
         check_is_fitted(self, "z_dim_")
         if n < 1:
             raise ValueError(f"n must be at least 1, found {n}")
-        return self._sample(int(n), np.random.default_rng(seed)).astype(np.float32)
+        return self._sample(int(n), np.random.default_rng(self.random_state)).astype(np.float32)
 
 
 class UniformBox(Sampler):
@@ -49,8 +55,8 @@ class UniformBox(Sampler):
 
     name = "uniform_box"
 
-    def __init__(self, a: float | None = None):
-        self.a = a
+    def __init__(self, a: float | None = None, random_state: int = 0):
+        self.a, self.random_state = a, random_state
 
     def _fit(self, z):
         self.a_ = float(self.a if self.a is not None else np.quantile(np.abs(z), 0.99))
@@ -67,8 +73,8 @@ class UniformRange(Sampler):
 
     name = "uniform_range"
 
-    def __init__(self, core: float = 0.01):
-        self.core = core
+    def __init__(self, core: float = 0.01, random_state: int = 0):
+        self.core, self.random_state = core, random_state
 
     def _fit(self, z):
         if not 0.0 < self.core < 1.0:
@@ -135,8 +141,8 @@ class ConfinedNormal(MultivariateNormal):
 
     name = "confined"
 
-    def __init__(self, n_sigma: float = 2.0):
-        self.n_sigma = n_sigma
+    def __init__(self, n_sigma: float = 2.0, random_state: int = 0):
+        self.n_sigma, self.random_state = n_sigma, random_state
 
     def _validate(self):
         if not (np.isfinite(self.n_sigma) and self.n_sigma > 0):
@@ -160,12 +166,13 @@ class GaussianMixtureSampler(Sampler):
 
     Fitted on at most ``max_points`` randomly chosen z-points (None: all). At CelebA size (146k x
     256) a fit on all points is the slowest step of notebook 06 on 2 cores; BENCHMARKS.md gives
-    the time and held-out likelihood of both."""
+    the time and held-out likelihood of both. One ``random_state`` picks the subset, starts the
+    mixture's EM and draws the samples."""
 
     name = "gmm"
 
-    def __init__(self, k: int = 10, seed: int = 0, max_points: int | None = 50_000):
-        self.k, self.seed, self.max_points = k, seed, max_points
+    def __init__(self, k: int = 10, max_points: int | None = 50_000, random_state: int = 0):
+        self.k, self.max_points, self.random_state = k, max_points, random_state
 
     def _validate(self):
         if self.k < 1:
@@ -177,9 +184,9 @@ class GaussianMixtureSampler(Sampler):
     def _fit(self, z):
         from sklearn.mixture import GaussianMixture
 
-        z = z[subset(len(z), self.max_points, self.seed)]
+        z = z[subset(len(z), self.max_points, self.random_state)]
         self.gmm_ = GaussianMixture(self.k, covariance_type="full", reg_covar=1e-5,
-                                    random_state=self.seed).fit(z)
+                                    random_state=self.random_state).fit(z)
         self.weights_ = self.gmm_.weights_
         self.means_ = self.gmm_.means_
         self.roots_ = np.linalg.cholesky(self.gmm_.covariances_)  # cov_c = root_c @ root_c.T
@@ -193,12 +200,15 @@ class GaussianMixtureSampler(Sampler):
         return np.concatenate(parts)[rng.permutation(n)]
 
 
-def standard_set(n_sigma: float = 2.0, gmm_components: int = 10, seed: int = 0,
+def standard_set(n_sigma: float = 2.0, gmm_components: int = 10, random_state: int = 0,
                  gmm_max_points: int | None = 50_000) -> dict[str, Sampler]:
-    """One sampler of each kind, unfitted, keyed by name (in the blog's order)."""
-    samplers = [UniformBox(), UniformRange(), IndependentNormal(), StandardNormal(),
-                MultivariateNormal(), ConfinedNormal(n_sigma),
-                GaussianMixtureSampler(gmm_components, seed, gmm_max_points)]
+    """One sampler of each kind, unfitted, keyed by name (in the blog's order), all drawing from
+    ``random_state``."""
+    r = random_state
+    samplers = [UniformBox(random_state=r), UniformRange(random_state=r),
+                IndependentNormal(random_state=r), StandardNormal(random_state=r),
+                MultivariateNormal(random_state=r), ConfinedNormal(n_sigma, random_state=r),
+                GaussianMixtureSampler(gmm_components, gmm_max_points, random_state=r)]
     return {s.name: s for s in samplers}
 
 

@@ -2,8 +2,9 @@
 
 openTSNE: FFT-accelerated gradients, all cores, PCA initialisation. The blog's settings
 (perplexity, early exaggeration, iterations in total) are parameters; iterations count both
-phases, as in scikit-learn. The fitted openTSNE embedding is kept in the result
-(``TSNEResult.fitted``), so that new points can be placed on the map with its ``transform``.
+phases, as in scikit-learn. A map's rows and coordinates are its result; ``rebuild_map`` makes
+openTSNE's embedding object from them again, so that new points can be placed on a saved map
+(``place``, openTSNE's ``transform``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from .pca import LatentPCA
 from .subsets import subset
 
 
-@dataclass
+@dataclass(frozen=True)
 class TSNEResult:
     embedding: np.ndarray
     n: int
@@ -28,7 +28,6 @@ class TSNEResult:
     kl: float
     method: str
     index: np.ndarray | None = None  # the rows of z that were embedded
-    fitted: Any = None  # openTSNE's TSNEEmbedding (None for scikit-learn): ``fitted.transform(x)``
     settings: dict | None = None  # perplexity, early exaggeration, iterations
 
     def record(self) -> dict:
@@ -53,7 +52,7 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
     label = "raw z"
     if pca_components:
         pca = pca or LatentPCA().fit(x)
-        x = pca.transform(x, pca_components).astype(np.float64)
+        x = pca.transform(x)[:, :pca_components].astype(np.float64)
         label = f"PCA {pca_components}"
     jobs = os.cpu_count() if n_jobs == -1 else n_jobs
     ee_iter = min(exaggeration_iter, max(n_iter - 1, 0))
@@ -65,18 +64,18 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
                             early_exaggeration_iter=ee_iter, n_iter=n_iter - ee_iter,
                             initialization="pca", negative_gradient_method="fft", n_jobs=jobs,
                             random_state=seed, **(opentsne_options or {})).fit(x)
-        out, kl, fitted = np.asarray(emb), float(emb.kl_divergence), emb
+        out, kl = np.asarray(emb), float(emb.kl_divergence)
     else:
         from sklearn.manifold import TSNE
 
         model = TSNE(perplexity=perplexity, early_exaggeration=early_exaggeration, max_iter=n_iter,
                      init="pca", random_state=seed, n_jobs=jobs)
         out = model.fit_transform(x)
-        kl, fitted = float(model.kl_divergence_), None
+        kl = float(model.kl_divergence_)
     settings = {"perplexity": perplexity, "early_exaggeration": early_exaggeration,
                 "n_iter": n_iter}
     return TSNEResult(out.astype(np.float32), len(idx), label, time.perf_counter() - t0, kl, method,
-                      idx, fitted, settings)
+                      idx, settings)
 
 
 def embedding_kl(x: np.ndarray, y: np.ndarray, perplexity: float = 30.0, n_jobs: int = -1,
@@ -118,16 +117,21 @@ class TSNEJob:
     n_iter: int = 750
 
 
+def series_pca(z: np.ndarray, jobs, seed: int = 0) -> LatentPCA | None:
+    """The PCA that the PCA jobs of ``jobs`` share, fitted on the largest PCA job's points of
+    ``z`` (None when no job uses PCA)."""
+    pca_n = [min(j.n, len(z)) for j in jobs if j.pca_components]
+    return LatentPCA().fit(z[subset(len(z), max(pca_n), seed)]) if pca_n else None
+
+
 def tsne_series(z: np.ndarray, jobs, pca: LatentPCA | None = None, progress: bool = True,
                 desc: str = "t-SNE", seed: int = 0, **kwargs) -> list[TSNEResult]:
-    """One ``tsne`` per ``TSNEJob`` (sizes capped at len(z)); ``pca`` (default: fitted on the
-    largest PCA job's points) lets a reference sample go through the same PCA."""
+    """One ``tsne`` per ``TSNEJob`` (sizes capped at len(z)); ``pca`` (default:
+    ``series_pca(z, jobs)``) lets a reference sample go through the same PCA."""
     from tqdm.auto import tqdm
 
     jobs = list(jobs)
-    pca_n = [min(j.n, len(z)) for j in jobs if j.pca_components]
-    if pca is None and pca_n:
-        pca = LatentPCA().fit(z[subset(len(z), max(pca_n), seed)])
+    pca = pca or series_pca(z, jobs, seed)
     out = []
     for j in tqdm(jobs, desc=desc, disable=not progress):
         out.append(tsne(z, min(j.n, len(z)), j.pca_components, perplexity=j.perplexity,
@@ -156,6 +160,6 @@ def rebuild_map(x: np.ndarray, embedding: np.ndarray, perplexity: float = 30.0, 
 
 
 def place(fitted, x: np.ndarray) -> np.ndarray:
-    """2-D positions of new points ``x`` on an openTSNE map (``TSNEResult.fitted`` or
-    ``rebuild_map``), by openTSNE's ``transform``."""
+    """2-D positions of new points ``x`` on an openTSNE map (``rebuild_map``), by openTSNE's
+    ``transform``."""
     return np.asarray(fitted.transform(np.asarray(x, dtype=np.float64)), dtype=np.float32)

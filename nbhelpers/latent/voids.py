@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .pca import LatentPCA
+
 
 @dataclass(frozen=True)
 class VoidShare:
@@ -86,3 +88,10 @@ def ratio_summary(voids) -> dict:
         raise ValueError("no void shares to summarise")
     return {"median": round(float(np.median(ratios)), 4), "min": round(ratios[0], 4),
             "max": round(ratios[-1], 4), "maps": len(ratios)}
+
+
+def pca_plane_void(z: np.ndarray, reference: np.ndarray, pca: LatentPCA | None = None) -> VoidShare:
+    """Void share of the plane of ``z``'s first two principal components (``pca``, default
+    fitted on ``z``) against ``reference`` projected onto the same plane."""
+    pca = pca or LatentPCA().fit(z)
+    return void_share(pca.transform(z)[:, :2], pca.transform(reference)[:, :2])

@@ -57,6 +57,12 @@ def encode_batches(encoder: keras.Model, images: np.ndarray, batch_size: int = 2
         yield tuple(np.asarray(o, np.float32)[:m] for o in outs)
 
 
+def encode_means(encoder: keras.Model, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """The Encoder's first output for every image, without progress: z for an AE, mu for a
+    variational Encoder, float32 (N, z_dim). For a subset of a data set pass ``Dataset.take``."""
+    return np.concatenate([outs[0] for outs in encode_batches(encoder, images, batch_size, False)])
+
+
 def z_dim_of(encoder: keras.Model) -> tuple[int, bool]:
     """(z_dim, variational) of an Encoder built by ``conv.build_encoder``."""
     outs = encoder.outputs

@@ -20,20 +20,22 @@ from ..models.batches import ImageBatches
 from ..models.fit import TrainResult, state_bytes
 from ..store import RunDir
 from .dataset import split
-from .generation import Realism, RealismScorer
+from .generation import Realism
+from .realism import judge
 from .training import build_vae, variants_table
 
 
 def faces_from_normal(cfg: config.Profile, run: RunDir, ds: Dataset,
                       variants: dict[str, TrainResult]) -> Realism:
     """``n_generate`` faces from z ~ N(0, I) per variant, scored against the held-out faces;
-    recorded as ``normal_faces_realism``; a few faces per variant kept for the figure."""
-    judge = RealismScorer(cfg, ds, *split(cfg, ds))
+    recorded as ``normal_faces_realism`` (the run's ``realism.judge``, as notebook 06 scores);
+    a few faces per variant kept for the figure."""
+    scorer = judge(cfg, run, ds)
     out = Realism({})
     z = standard_normal(cfg.n_generate, cfg.z_dim, cfg.seed + 1)
     for name, result in variants.items():
         faces = decode(result.model.decoder, z)
-        out.table[name] = judge.score(faces)
+        out.table[name] = scorer.score(faces).as_dict()
         out.previews[name] = faces[:12]
     run.record("normal_faces_realism", out.table)
     if "vae_nodense" in out.table:  # the blog: "no visible reduction of the quality"

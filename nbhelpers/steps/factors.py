@@ -2,7 +2,7 @@
 
 - ``factor_matrix``: the factors that drew each face (synthetic: 20 continuous factors and
   glasses), or CelebA's 40 attributes;
-- ``probe``: linear probes, DCI and MIG of a latent space against them (``latent.FactorProbe``);
+- ``probe``: linear probes, DCI and MIG of a latent space against them (``latent.factors.probe_factors``);
 - ``gaussian_question``: the blog's question whether Gaussian z-distributions mirror Gaussian
   features of the data, as an experiment: two small AEs trained the same way, one on faces with
   normal factors (the run's own images) and one on faces whose factors are uniform with the same
@@ -19,10 +19,10 @@ import numpy as np
 from .. import config, resources
 from ..data import Dataset, images_for_training
 from ..latent import normality
-from ..latent.factors import FactorProbe
+from ..latent.factors import FactorProbe, probe_factors
 from ..latent.pca import LatentPCA
 from ..models import parts
-from ..models.predict import encode_batches
+from ..models.predict import encode_means
 from ..store import RunDir
 from .artifacts import is_external
 from .dataset import build, open_dataset, split
@@ -79,16 +79,9 @@ def probe(cfg: config.Profile, run: RunDir, z: np.ndarray, factors: Factors,
           label: str) -> FactorProbe:
     """Probes, DCI and MIG of ``z`` against the factors; recorded as ``probe_<label>`` (summary
     and per-factor table)."""
-    p = FactorProbe(seed=cfg.seed, max_points=cfg.mig_points).fit(np.asarray(z), factors.values,
-                                                                  factors.names)
+    p = probe_factors(z, factors.values, factors.names, seed=cfg.seed, max_points=cfg.mig_points)
     run.record(f"probe_{label}", {**p.summary(), "factors": p.table()})
     return p
-
-
-def _encode(model, ds: Dataset, idx: np.ndarray) -> np.ndarray:
-    encoder = parts(model)[0]
-    out = [b[0] for b in encode_batches(encoder, ds.take(np.sort(idx)), 256, False)]
-    return np.concatenate(out)
 
 
 def _rows(z: np.ndarray, factors: np.ndarray | None, seed: int) -> dict:
@@ -149,7 +142,7 @@ def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
         result = train(cfg, run, data, "ae", name=f"ae_{label}_factors",
                        epochs=cfg.factor_epochs, images=cfg.factor_images, keep=False)
         idx = split(cfg, data)[0][:cfg.factor_images]  # the rows the model trained on
-        z = _encode(result.model, data, idx)
+        z = encode_means(parts(result.model)[0], data.take(np.sort(idx)))
         table[label] = {**_rows(z, f[np.sort(idx)], cfg.seed),
                         "val_loss": round(float(result.history["val_loss"][-1]), 5)}
         del result

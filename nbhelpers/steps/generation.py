@@ -2,8 +2,9 @@
 
 Decoded and reconstructed faces come one batch at a time as uint8 (``models.decode`` and
 ``models.reconstruct``, a quarter of float32); the real reference set is turned into features
-once; only a few previews per sampler are kept. Measured on the celeba plan (16,277 held-out faces,
-5,000 per sampler), this keeps notebook 06's peak RSS within Colab's RAM (docs/colab.md).
+once per run (``steps.realism``); only a few previews per sampler are kept. Measured on the
+celeba plan (16,277 held-out faces, 5,000 per sampler), this keeps notebook 06's peak RSS within
+Colab's RAM (docs/colab.md).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .artifacts import is_external, load_model
 from .dataset import open_dataset, split
 from .encoding import load_z
 from .external import DECODER
+from .realism import judge
 from .tsne import MAP_EMBEDDING, MAP_INDEX, MAP_SETTINGS
 
 
@@ -49,23 +51,6 @@ class Realism:
     previews: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-class RealismScorer:
-    """Scores decoded faces against a run's held-out faces: whitened pixel-PCA features fitted on
-    up to 5,000 training faces (independent of the judged model), the held-out faces' features
-    computed once; ``score(images)`` gives the realism row of ``metrics.realism_features``."""
-
-    def __init__(self, cfg: config.Profile, ds: Dataset, train_idx: np.ndarray,
-                 val_idx: np.ndarray):
-        self.k = cfg.realism_k
-        self.features = metrics.PixelPCA(seed=cfg.seed).fit(ds.take(train_idx[:5000]))
-        self.real = ds.take(val_idx)
-        self.real_features = self.features.transform(self.real)
-
-    def score(self, images) -> dict:
-        return metrics.realism_features(self.real_features, self.features.transform(images),
-                                        self.k).as_dict()
-
-
 def load_inputs(cfg: config.Profile, run: RunDir) -> Inputs:
     """The images, z-points, split and models; for external z-points (``steps.external``) the
     given decoder and no AE or VAE."""
@@ -82,7 +67,7 @@ def load_inputs(cfg: config.Profile, run: RunDir) -> Inputs:
 def fit_samplers(cfg: config.Profile, inputs: Inputs) -> dict[str, sampling.Sampler]:
     """Every sampler of the blog's progression, fitted on the training images' z-points."""
     samplers = sampling.standard_set(cfg.confine_sigma, cfg.gmm_components, cfg.seed,
-                                     cfg.gmm_max_points)
+                                     cfg.gmm_max_points)  # every sampler draws from cfg.seed
     return sampling.fit_all(samplers, inputs.z[inputs.train_idx])
 
 
@@ -91,16 +76,20 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
             progress: bool = True) -> Realism:
     """Precision, recall, density, coverage and Frechet distance of each sampler's decoded faces,
     of the VAE's faces from N(0, I), and of reconstructions (the reference), against the held-out
-    faces (``RealismScorer``); recorded as ``realism``. Without the series' AE and VAE (external
+    faces (the run's ``realism.judge``); recorded as ``realism``, with the generation study's
+    headline numbers (``metrics.sampler_margins``). Without the series' AE and VAE (external
     z-points) the samplers' rows alone."""
     from tqdm.auto import tqdm
 
     n = cfg.n_generate
-    judge = RealismScorer(cfg, inputs.dataset, inputs.train_idx, inputs.val_idx)
-    score, real = judge.score, judge.real
+    scorer = judge(cfg, run, inputs.dataset)
+
+    def score(images) -> dict:
+        return scorer.score(images).as_dict()
+
     out = Realism({})
     for name, s in tqdm(samplers.items(), desc="samplers", disable=not progress):
-        images = decode(inputs.decoder, s.sample(n, cfg.seed))
+        images = decode(inputs.decoder, s.sample(n))
         out.table[f"ae/{name}"] = score(images)
         out.previews[name] = images[:preview]
     if inputs.vae_decoder is not None:
@@ -108,7 +97,8 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
         out.table["vae/normal"] = score(vae_faces)
         out.previews["VAE N(0, I)"] = vae_faces[:preview]
     if inputs.ae is not None:
-        out.table["reconstruction"] = score(reconstruct(inputs.ae, real[:n]))
+        out.table["reconstruction"] = score(reconstruct(inputs.ae,
+                                                        inputs.dataset.take(inputs.val_idx[:n])))
     run.record("realism", out.table)
     ae_rows = {k[3:]: v for k, v in out.table.items() if k.startswith("ae/")}
     for key, value in metrics.sampler_margins(ae_rows).items():
@@ -142,10 +132,10 @@ def place_draws(cfg: config.Profile, run: RunDir, inputs: Inputs,
     perplexity = float(run.load_json(MAP_SETTINGS)["perplexity"])
     ref_z = np.asarray(inputs.z[index], dtype=np.float64)
     fitted = rebuild_map(ref_z, ref_xy, perplexity, cfg.seed)
-    reals, box = RealNeighbours(ref_z), MapBox.of(ref_xy)
+    reals, box = RealNeighbours().fit(ref_z), MapBox.of(ref_xy)
     draws, inside, ratio, record = {}, {}, {}, {}
     for name, s in samplers.items():
-        z_new = s.sample(n, cfg.seed)
+        z_new = s.sample(n)
         draws[name] = xy = place(fitted, z_new)
         inside[name], ratio[name] = box.inside(xy), reals.ratio(z_new)
         record[name] = {"inside_box": round(inside[name], 4),

@@ -12,8 +12,7 @@ from .. import config
 from ..latent.pca import LatentPCA
 from ..latent.planes import ZoomPanel, plane, zoom_panels
 from ..latent.scale import axis_spread, widths
-from ..latent.subsets import subset
-from ..latent.tsne import TSNEJob, TSNEResult, tsne_series
+from ..latent.tsne import TSNEJob, TSNEResult, series_pca, tsne_series
 from ..latent.voids import VoidShare, gaussian_reference, ratio_summary, void_share
 from ..store import RunDir
 
@@ -51,9 +50,7 @@ def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = 
     void shares are recorded as ``tsne_runs``; the largest raw-z map of at most 20,000 points is
     saved (rows and 2-D coordinates) for notebook 06, which places new points on it."""
     jobs = tsne_jobs(cfg)
-    pca_n = [min(j.n, len(z)) for j in jobs if j.pca_components]
-    pca = LatentPCA().fit(z[subset(len(z), max(pca_n), cfg.seed)]) if pca_n else None
-    common = dict(jobs=jobs, progress=progress, pca=pca, seed=cfg.seed)
+    common = dict(jobs=jobs, progress=progress, pca=series_pca(z, jobs, cfg.seed), seed=cfg.seed)
     runs = tsne_series(z, desc="t-SNE of z", **common)
     sample = gaussian_reference(z, cfg.seed + 1)
     reference = tsne_series(sample, desc="t-SNE of the Gaussian reference", **common)

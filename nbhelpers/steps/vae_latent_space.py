@@ -23,14 +23,14 @@ from ..latent.metrics import share_noise, share_of_way
 from ..latent.pca import LatentPCA, component_pairs
 from ..latent.sampling import standard_normal
 from ..latent.tsne import TSNEJob, tsne_series
-from ..latent.voids import VoidShare, gaussian_reference, void_share
+from ..latent.voids import VoidShare, gaussian_reference, pca_plane_void, void_share
 from ..models import decode
-from ..models.predict import encode_batches
+from ..models.predict import encode_means
 from ..store import RunDir
 from .artifacts import is_external
 from .dataset import open_dataset, split
 from .density import scaled_density
-from .generation import RealismScorer
+from .realism import judge
 from .training import summary, train
 
 
@@ -40,13 +40,6 @@ class VAESpace:
     tsne: list  # [z map, Gaussian reference map]
     voids: dict[str, VoidShare]
     panels: list[ellipses.EllipsePanel]
-
-
-def _plane_void(z: np.ndarray, seed: int, pca: LatentPCA | None = None) -> VoidShare:
-    """Void share of the PCA (0, 1) plane of ``z`` against a Gaussian with its covariance."""
-    pca = pca or LatentPCA().fit(z)
-    ref = gaussian_reference(z, seed)
-    return void_share(pca.transform(z, 2), pca.transform(ref, 2))
 
 
 def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = True) -> VAESpace:
@@ -59,14 +52,14 @@ def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = Tr
         "radius_range": {k: round(v, 4) for k, v in density.radius_range_.items()}})
     n = min(cfg.vae_tsne_points, len(z))
     job = [TSNEJob(n, None, cfg.perplexity, cfg.early_exaggeration, cfg.tsne_iter)]
+    ref = gaussian_reference(z, cfg.seed + 1)  # one reference for the map and the plane
     maps = [tsne_series(x, job, progress=progress, desc=desc, seed=cfg.seed)[0]
-            for x, desc in ((z, "t-SNE of the VAE's z"),
-                            (gaussian_reference(z, cfg.seed + 1), "t-SNE of its reference"))]
+            for x, desc in ((z, "t-SNE of the VAE's z"), (ref, "t-SNE of its reference"))]
     pca = LatentPCA().fit(z)
-    voids = {"t-SNE": void_share(maps[0].embedding, maps[1].embedding, normalise=True),
-             "PCA 0,1": _plane_void(z, cfg.seed + 1, pca)}
-    run.record("vae_voids", {k: v.record() for k, v in voids.items()})
     comps = pca.transform(z)
+    voids = {"t-SNE": void_share(maps[0].embedding, maps[1].embedding, normalise=True),
+             "PCA 0,1": pca_plane_void(z, ref, pca)}
+    run.record("vae_voids", {k: v.record() for k, v in voids.items()})
     pairs = component_pairs(comps.shape[1], 10, 10)["near"]
     panels = ellipses.ellipse_panels(comps, pairs, max_points=cfg.scatter_points,
                                      share_points=cfg.share_points, seed=cfg.seed)
@@ -89,7 +82,7 @@ def kl_sweep(cfg: config.Profile, run: RunDir, progress: bool = True) -> dict:
         run.record("tiny_kl_way", {"skipped": why})
         return {"rows": {}, "faces": {}}
     ds = open_dataset(run)
-    judge = RealismScorer(cfg, ds, *split(cfg, ds))
+    scorer = judge(cfg, run, ds)
     z_normal = standard_normal(cfg.n_generate, cfg.z_dim, cfg.seed + 1)
     train_idx = split(cfg, ds)[0][:cfg.sweep_images]
     rows, faces, cycles = {}, {}, resources.MemoryCycles()
@@ -97,19 +90,17 @@ def kl_sweep(cfg: config.Profile, run: RunDir, progress: bool = True) -> dict:
         wcfg = dataclasses.replace(cfg, kl_weight=float(w))
         result = train(wcfg, run, ds, "vae", extra_dense=cfg.z_dim, name=f"vae_kl_{w:g}",
                        epochs=cfg.sweep_epochs, images=cfg.sweep_images, keep=False)
-        mu = np.concatenate([b[0] for b in encode_batches(result.model.encoder,
-                                                          ds.take(np.sort(train_idx)), 256,
-                                                          False)])
+        mu = encode_means(result.model.encoder, ds.take(np.sort(train_idx)))
         density = scaled_density(cfg, mu)
         s = summary(result)
         generated = decode(result.model.decoder, z_normal)
         rows[f"{w:g}"] = {
             "radius_peak": round(float(density.radius_peak_), 4),
             "radius_mean": round(density.radius_mean_, 4),
-            "void_ratio": round(_plane_void(mu, cfg.seed + 1).ratio, 4),
+            "void_ratio": round(pca_plane_void(mu, gaussian_reference(mu, cfg.seed + 1)).ratio, 4),
             "val_reconstruction": round(float(s.get("val_reconstruction_last_epoch", np.nan)), 5),
             "val_kl_weighted": round(float(s.get("val_kl_last_epoch", np.nan)), 5),
-            **judge.score(generated)}
+            **scorer.score(generated).as_dict()}
         faces[f"{w:g}"] = generated[:8].copy()
         del result, generated, mu
         cycles.after(f"vae_kl_{w:g}")  # the Colab cycle: clear, collect, RSS recorded
