@@ -1,19 +1,20 @@
 """The blog's findings, and the answers this project adds, as checks over a run's results.json.
 
-Each claim names the notebook that measures it, one sentence, the blog's own value (or "ours" for
-a claim the blog does not make), the one recorded key that measures it, and the line(s) that
-value must clear. A claim computes nothing: every number it reads was recorded by the step that
-computed it (``steps/``), so the same number is in results.json, in the report and, where it
-carries a finding, in the regression baseline. The status is ``holds``, ``does not hold``, ``not
-measured`` (the key is absent, or the step recorded why it could not measure it) or, when a
-baseline's seed spread is given, ``within noise``: the value lies closer to its line than the
-spread of that key over the baseline's seeds (``baseline.spread``), so its side of the line is
-decided by the seed or the CPU, not by the code (the default run's void ratio is 1.21 on one
-machine, 1.24 on another, against a line of 1.25).
+Each claim names the notebook that measures it, one sentence, the blog's own value (or "ours" for a
+claim the blog does not make), the one recorded key that measures it, and the line(s) that value
+must clear. A claim computes nothing: every number it reads was computed by a library function
+(``latent/``, ``models/``) and recorded by the step of its notebook (``steps/``;
+docs/results_keys.md names both for every key), so the same number is in results.json, in the
+report and, where it carries a finding, in the regression baseline. The status is ``holds``, ``does
+not hold``, ``not measured`` (the key is absent, or the step recorded why it could not measure it)
+or, when a baseline's seed spread is given, ``within noise``: the value lies closer to its line
+than the spread of that key over the baseline's seeds (``baseline.spread``), so its side of the
+line is decided by the seed or the CPU, not by the code (the default run's void ratio is 1.21 on
+one machine, 1.24 on another, against a line of 1.25).
 
-Thresholds sit next to the blog's quoted values below and are never fitted to this project's
-runs. Claims whose numbers depend on the scale of z (the radius peak) are checked as the blog
-states them and again in a scale-free form marked as ours.
+Thresholds sit next to the blog's quoted values below and are never fitted to this project's runs.
+Claims whose numbers depend on the scale of z (the radius peak) are checked as the blog states them
+and again in a scale-free form marked as ours.
 """
 
 from __future__ import annotations

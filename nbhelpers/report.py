@@ -162,3 +162,76 @@ small {{ color: #777; }}
     target = run_dir / "report.html"
     atomic_write_bytes(target, page.encode())
     return target
+
+
+KEY_TABLE_HEAD = """# Every results.json key and the code that records it
+
+Generated from the smoke series (`NBHELPERS_RECORD_LOG`, see `store.RunDir.record`);
+`tests/test_notebooks.py` makes it again on every `make test` and fails when this file differs,
+leaving the new table in the smoke run's folder to copy here. "Recorded by" is the function that
+hands the value to `record` (a step) or, for the few values a notebook records itself, the
+cell's line; "computed with" lists the functions and classes of `latent`, `models`, `data` and `resources`
+that the step calls, where the numbers are computed. Keys that only some runs record (a widened
+trim, external z-points) come from the same functions.
+
+| notebook | key | recorded by | computed with |
+|---|---|---|---|
+"""
+LIBRARIES = ("nbhelpers.latent", "nbhelpers.models", "nbhelpers.data", "nbhelpers.resources")
+
+
+def library_calls(qualified: str, depth: int = 1) -> list[str]:
+    """The functions and classes of the libraries (``LIBRARIES``) that the function
+    ``qualified`` ("package.module.function") names in its body, and, ``depth`` levels down, those
+    of the step helpers it calls; found by reading the source and resolving each name in its
+    module, as "module.name" without the package prefix."""
+    import ast
+    import importlib
+    import inspect
+
+    module_name, _, name = qualified.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+        func = getattr(module, name)
+        body = ast.parse(inspect.getsource(func).strip()).body[0].body  # no annotations
+    except (ImportError, AttributeError, OSError, TypeError, SyntaxError, IndexError):
+        return []
+    found = []
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        chain = []
+        while isinstance(node, ast.Attribute):
+            chain.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id not in vars(module):
+            continue
+        obj = vars(module)[node.id]
+        for attr in reversed(chain):
+            if not hasattr(obj, attr) or not getattr(obj, "__name__", "").startswith("nbhelpers"):
+                break
+            obj = getattr(obj, attr)
+        home = getattr(obj, "__module__", "") or ""
+        if callable(obj) and home.startswith(LIBRARIES):
+            found.append(f"{home.removeprefix('nbhelpers.')}.{obj.__name__}")
+        elif inspect.isfunction(obj) and home.startswith("nbhelpers.steps") and depth > 0:
+            found += library_calls(f"{home}.{obj.__name__}", depth - 1)
+    return list(dict.fromkeys(found))
+
+
+def key_table(log_text: str) -> str:
+    """The key table (docs/results_keys.md) from a record log: one "notebook<TAB>key<TAB>
+    recorder" line per ``record`` call; every key once, in the order the series records them,
+    with each distinct recorder."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for line in log_text.splitlines():
+        notebook, key, where = line.split("\t", 2)
+        found = rows.setdefault((notebook, key), [])
+        if where not in found:
+            found.append(where)
+    def cells(where: list[str]) -> tuple[str, str]:
+        calls = [c for w in where if not w.startswith("cell: ") for c in library_calls(w)]
+        return (", ".join(f"`{w.removeprefix('nbhelpers.')}`" for w in where),
+                ", ".join(f"`{c}`" for c in dict.fromkeys(calls)))
+
+    body = "".join(f"| {nb} | `{key}` | {' | '.join(cells(where))} |\n"
+                   for (nb, key), where in rows.items())
+    return KEY_TABLE_HEAD + body

@@ -260,7 +260,34 @@ class RunDir:
                                 "RunDir(path, notebook='01_...')")
         value = _strict(value, name)
         self._update(RESULTS, lambda r: r.setdefault(self.notebook, {}).__setitem__(name, value))
+        log = os.environ.get("NBHELPERS_RECORD_LOG")
+        if log:  # the key table (docs/results_keys.md) is made from this log of the smoke series
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"{self.notebook}\t{name}\t{_recorder()}\n")
         return value
+
+
+# Frames that only pass a value on to ``RunDir.record``: (module, function or None for any).
+_PASSING = {(__name__, None), ("nbhelpers", None), ("nbhelpers.steps.session", "record_all")}
+
+
+def _recorder() -> str:
+    """Where a recorded value comes from: ``module.function`` of the first caller that does more
+    than pass it on, or, for a notebook cell, the cell's source line."""
+    import inspect
+    import linecache
+
+    frame = inspect.currentframe()
+    while frame is not None:
+        module, code = frame.f_globals.get("__name__", ""), frame.f_code
+        if (module, None) not in _PASSING and (module, code.co_name) not in _PASSING:
+            break
+        frame = frame.f_back
+    if frame is None:
+        return "?"
+    if module.startswith("nbhelpers"):
+        return f"{module}.{getattr(code, 'co_qualname', code.co_name)}"
+    return "cell: " + linecache.getline(code.co_filename, frame.f_lineno).strip()
 
 
 def _strict(value: Any, name: str) -> Any:

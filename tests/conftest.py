@@ -32,11 +32,14 @@ def smoke_run(tmp_path_factory):
 
     run_dir = tmp_path_factory.mktemp("smoke_run")
     reads = run_dir.parent / f"{run_dir.name}.reads.log"  # every verified read, per notebook
+    records = run_dir.parent / f"{run_dir.name}.records.log"  # every record call and its caller
     os.environ["NBHELPERS_READ_LOG"] = str(reads)
+    os.environ["NBHELPERS_RECORD_LOG"] = str(records)
     try:
         runner.run_series("smoke", run_dir=run_dir, log=lambda *a, **k: None, stream_stdout=False)
     finally:
         os.environ.pop("NBHELPERS_READ_LOG", None)
+        os.environ.pop("NBHELPERS_RECORD_LOG", None)
     return run_dir
 
 

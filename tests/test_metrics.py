@@ -8,7 +8,8 @@ from nbhelpers.latent import metrics
 def test_same_distribution_gives_high_precision_recall_and_small_frechet():
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((2000, 8)), rng.standard_normal((2000, 8))
-    p, r = metrics.precision_recall(a, b, k=5)
+    q = metrics.realism_features(a, b, k=5)
+    p, r = q.precision, q.recall
     assert p > 0.9 and r > 0.9
     assert metrics.frechet_distance(a, b) < 0.1
 
@@ -16,7 +17,8 @@ def test_same_distribution_gives_high_precision_recall_and_small_frechet():
 def test_disjoint_distributions_give_low_precision_recall_and_large_frechet():
     rng = np.random.default_rng(1)
     a, b = rng.standard_normal((2000, 8)), rng.standard_normal((2000, 8)) + 10.0
-    p, r = metrics.precision_recall(a, b, k=5)
+    q = metrics.realism_features(a, b, k=5)
+    p, r = q.precision, q.recall
     assert p < 0.01 and r < 0.01
     assert metrics.frechet_distance(a, b) == pytest.approx(8 * 100, rel=0.05)
 
@@ -25,7 +27,8 @@ def test_collapsed_generator_has_precision_without_recall():
     rng = np.random.default_rng(2)
     real = rng.standard_normal((2000, 4))
     collapsed = 0.05 * rng.standard_normal((2000, 4))  # every fake near the mean
-    p, r = metrics.precision_recall(real, collapsed, k=5)
+    q = metrics.realism_features(real, collapsed, k=5)
+    p, r = q.precision, q.recall
     assert p > 0.9 and r < 0.2
 
 
@@ -51,7 +54,7 @@ def test_realism_is_deterministic_for_a_seed():
 
 def test_too_few_samples():
     with pytest.raises(ValueError, match="more than k=5"):
-        metrics.precision_recall(np.zeros((3, 2)), np.zeros((10, 2)))
+        metrics.realism_features(np.zeros((3, 2)), np.zeros((10, 2)))
 
 
 def test_pixel_pca_transform_in_batches_equals_scikit_learns_whitened_pca():
@@ -70,38 +73,34 @@ def test_pixel_pca_transform_in_batches_equals_scikit_learns_whitened_pca():
 
 
 def test_density_and_coverage_of_two_samples_of_one_gaussian():
-    from nbhelpers.latent.metrics import density_coverage
-
     rng = np.random.default_rng(5)
     real, fake = rng.standard_normal((3_000, 8)), rng.standard_normal((3_000, 8))
-    density, coverage = density_coverage(real, fake, k=5)
+    q = metrics.realism_features(real, fake, k=5)
+    density, coverage = q.density, q.coverage
     assert density == pytest.approx(1.0, abs=0.05)
     assert coverage == pytest.approx(1 - 0.5**5, abs=0.02)  # Naeem et al.: 1 - (1/2)^k for M = N
 
 
 def test_density_and_coverage_of_disjoint_sets_are_zero():
-    from nbhelpers.latent.metrics import density_coverage
-
     rng = np.random.default_rng(6)
     real = rng.standard_normal((1_000, 8))
-    assert density_coverage(real, rng.standard_normal((1_000, 8)) + 50, k=5) == (0.0, 0.0)
+    q = metrics.realism_features(real, rng.standard_normal((1_000, 8)) + 50, k=5)
+    assert (q.precision, q.recall, q.density, q.coverage) == (0.0, 0.0, 0.0, 0.0)
 
 
 def test_outliers_lower_precision_but_not_density_based_coverage_of_the_rest():
-    from nbhelpers.latent.metrics import density_coverage, precision_recall
-
     rng = np.random.default_rng(7)
     real = rng.standard_normal((2_000, 4))
     fake = np.r_[rng.standard_normal((1_800, 4)), rng.standard_normal((200, 4)) + 30]
-    precision, _ = precision_recall(real, fake, 5)
-    density, coverage = density_coverage(real, fake, 5)
+    q = metrics.realism_features(real, fake, 5)
+    precision, density, coverage = q.precision, q.density, q.coverage
     assert precision == pytest.approx(0.9, abs=0.03) and density == pytest.approx(0.9, abs=0.06)
     assert coverage > 0.9
 
 
 def test_scorer_scores_like_the_functions_and_survives_its_saved_state():
-    """The scorer's one pass over the real balls gives the numbers of the separate functions;
-    restored from ``state()`` it scores identically without refitting."""
+    """The scorer gives the numbers of ``realism_features`` on its features; restored from
+    ``state()`` it scores identically without refitting."""
     rng = np.random.default_rng(6)
     real = rng.integers(0, 256, (400, 8, 8, 3), dtype=np.uint8)
     train = rng.integers(0, 256, (300, 8, 8, 3), dtype=np.uint8)
@@ -110,8 +109,7 @@ def test_scorer_scores_like_the_functions_and_survives_its_saved_state():
     scorer = metrics.RealismScorer(k=5, n_components=12, random_state=3).fit(train, real)
     row = scorer.score(fake)
     f_real, f_fake = scorer.features_.transform(real), scorer.features_.transform(fake)
-    assert (row.precision, row.recall) == metrics.precision_recall(f_real, f_fake, 5)
-    assert (row.density, row.coverage) == metrics.density_coverage(f_real, f_fake, 5)
+    assert row == metrics.realism_features(f_real, f_fake, 5)
     assert row.frechet == pytest.approx(metrics.frechet_distance(f_real, f_fake), rel=1e-12)
     assert 0 < row.precision <= 1 and 0 < row.coverage < 1
     restored = metrics.RealismScorer.from_state(scorer.state(), k=5)

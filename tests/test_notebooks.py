@@ -8,6 +8,8 @@ import pytest
 
 from nbhelpers import config, store
 
+ROOT = Path(__file__).resolve().parents[1]
+
 pytestmark = pytest.mark.slow  # trains models or executes notebooks
 
 
@@ -334,3 +336,26 @@ def test_each_notebook_reads_exactly_the_inputs_declared_for_it(smoke_run):
     planted = {**reads, "04_pca_ellipses": reads["04_pca_ellipses"] | {"latent/z_vae.npy"}}
     assert _undeclared(planted, NEEDS, made_here) == {
         "04_pca_ellipses": (["latent/z_vae.npy"], [])}  # an undeclared read fails the test
+
+
+def test_the_key_table_lists_every_recorded_key_with_the_code_that_records_it(smoke_run):
+    """docs/results_keys.md is what ``report.key_table`` makes of the smoke series' record log;
+    every key of results.json is in it, with a function of the package or a notebook line."""
+    from nbhelpers.report import key_table
+
+    made = key_table(Path(f"{smoke_run}.records.log").read_text())
+    recorded = {(nb, k) for nb, values in store.read_results(smoke_run).items()
+                if nb != "environment" for k in values}
+    listed = {tuple(c.strip(" `") for c in line.split("|")[1:3])
+              for line in made.splitlines() if line.startswith("| 0")}
+    assert listed == recorded
+    rows = [line.split(" | ") for line in made.splitlines() if line.startswith("| 0")]
+    assert all(r[2].startswith(("`steps.", "`cell: ")) for r in rows)  # a step or a notebook cell
+    computed = {r[1].strip("`"): r[3] for r in rows if r[0] == "| 06_face_generation"}
+    assert "`latent.metrics.sampler_margins`" in computed["mvn_precision_margin"]
+    doc = ROOT / "docs" / "results_keys.md"
+    if not doc.exists() or doc.read_text() != made:
+        fresh = Path(smoke_run) / "results_keys.md"
+        fresh.write_text(made)
+        pytest.fail(f"{doc} is not the table the smoke series makes; the new one is {fresh} "
+                    f"(copy it to docs/results_keys.md)")

@@ -5,8 +5,7 @@ import math
 
 import pytest
 
-from nbhelpers.latent.metrics import sampler_margins
-from nbhelpers.steps.vae_latent_space import tiny_kl_way
+from nbhelpers.latent.metrics import sampler_margins, tiny_kl_way
 
 
 def _rows(radii, precisions):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.choices import size_error
+from ..core.choices import FACTOR_DISTRIBUTIONS, check_choice, size_error
 from ..core.pixels import to_uint8
 
 
@@ -62,7 +62,6 @@ FACTORS: tuple[Factor, ...] = (
 )
 GLASSES_PROBABILITY = 0.25
 FACTOR_NAMES = tuple(f.name for f in FACTORS) + ("glasses",)
-DISTRIBUTIONS = ("normal", "uniform")
 
 _SKIN = np.array([[0.97, 0.82, 0.71], [0.80, 0.60, 0.45], [0.38, 0.24, 0.16]], np.float32)
 _HAIR = np.array([[0.88, 0.74, 0.45], [0.45, 0.28, 0.14], [0.07, 0.05, 0.04]], np.float32)
@@ -71,9 +70,7 @@ _IRIS = np.array([[0.25, 0.48, 0.78], [0.35, 0.55, 0.30], [0.40, 0.24, 0.10]], n
 
 def draw_factors(n: int, seed: int = 0, factor_distribution: str = "normal") -> dict[str, np.ndarray]:
     """Draw the factor table: one float32 column per factor (glasses as 0/1)."""
-    if factor_distribution not in DISTRIBUTIONS:
-        raise ValueError(f"factor_distribution must be one of {DISTRIBUTIONS}, "
-                         f"found {factor_distribution!r}")
+    check_choice("factor_distribution", factor_distribution, FACTOR_DISTRIBUTIONS)
     rng = np.random.default_rng(seed)
     if factor_distribution == "normal":
         unit = rng.standard_normal((len(FACTORS), n))

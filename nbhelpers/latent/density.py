@@ -1,9 +1,11 @@
 """Number densities of z-points per axis and per radius, Gaussian fits, trimming of outer points.
 
 ``LatentDensity(bin_width=0.25).fit(z)`` histograms every axis on intervals of ``bin_width`` (the
-blog's 0.25), fits a Gaussian to each histogram with ``scipy.optimize.curve_fit`` and flags the
-axes that are broad or centred away from the origin, relative to the bulk of the axes. It also
-histograms the radius (L2 norm) at widths 0.5 and 0.05: for independent unit Gaussians the radius
+blog's 0.25 for z whose axes are about 2 wide; the series passes the blog's widths as fractions
+of the data's spread, ``latent.scale``), fits a Gaussian to each histogram with
+``scipy.optimize.curve_fit`` and flags the axes that are broad or centred away from the origin,
+relative to the bulk of the axes. It also histograms the radius (L2 norm) at ``radius_widths``
+(the blog's 0.5 and 0.05): for independent unit Gaussians the radius
 peaks near sqrt(z_dim) (16 for z_dim = 256), which the blog finds at 16.5 for CelebA.
 """
 
@@ -157,13 +159,15 @@ class LatentDensity(BaseEstimator):
                  "r2": round(float(self.fit_r2_[j]), 4)} for j in axes]
 
     def fact_keeping(self, z: np.ndarray, count: int, start: float, grow: float = 1.1,
-                     limit: float = 100.0) -> float | None:
+                     limit: float = 100.0) -> tuple[float, np.ndarray] | None:
         """The smallest fact ``start * grow**k`` (up to ``limit``) whose ``trim`` keeps at least
-        ``count`` points; None when none does (axes far from Gaussian, e.g. skewed pixels)."""
+        ``count`` points, with that trim's mask (each fact trimmed once); None when none does
+        (axes far from Gaussian, e.g. skewed pixels)."""
         fact = float(start)
         while fact <= limit:
-            if self.trim(z, fact).sum() >= count:
-                return fact
+            kept = self.trim(z, fact)
+            if kept.sum() >= count:
+                return fact, kept
             fact *= grow
         return None
 

@@ -1,4 +1,7 @@
-"""Intrinsic dimension of a point cloud with scikit-dimension: are the filaments one-dimensional?
+"""Intrinsic dimension of a point cloud: are the filaments one-dimensional?
+
+``intrinsic_dimension`` uses scikit-dimension's estimators; ``dimension_by_scale`` (the local
+dimension against the neighbourhood's size, where the blog saw its filaments) is numpy.
 
 The blog reads lines in every plane projection as a hint of thin, nearly one-dimensional
 filaments, and leaves the question open. Here it is a number: TwoNN (Facco et al. 2017) and the

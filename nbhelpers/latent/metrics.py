@@ -173,19 +173,6 @@ def realism_features(real: np.ndarray, fake: np.ndarray, k: int = 5) -> Realism:
     return RealReference.of(real, k).score(fake)
 
 
-def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
-    """k-NN precision and recall (Kynkaanniemi et al., 2019) of feature sets."""
-    r = realism_features(real, fake, k)
-    return r.precision, r.recall
-
-
-def density_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> tuple[float, float]:
-    """Density and coverage (Naeem et al. 2020) of feature sets, with k-NN balls around the real
-    samples."""
-    r = realism_features(real, fake, k)
-    return r.density, r.coverage
-
-
 class RealismScorer(BaseEstimator):
     """Scores generated images against real ones in a feature space independent of the judged
     model: ``fit(train_images, real_images)`` fits ``PixelPCA`` on the first images and turns
@@ -263,3 +250,24 @@ def sampler_margins(table: dict[str, dict], best: str = "mvn",
     return {"mvn_precision_margin": round(table[best]["precision"] - table[top]["precision"], 4),
             "best_naive": top, "best_naive_precision": table[top]["precision"],
             "gmm_frechet_ratio": round(table[mixture]["frechet"] / table[best]["frechet"], 4)}
+
+
+def tiny_kl_way(rows: dict[str, dict], draws: int) -> dict:
+    """How far the smallest non-zero KL weight lies on the way from weight 0 (an AE) to the
+    largest weight, in the radius peak (in logarithms: radii differ by factors) and in the
+    precision of faces from N(0, I) (``draws`` faces each); ``worst`` is the larger of the two.
+    A way no longer than its noise (both precisions 0, or within three standard errors of each
+    other) is None: nothing was measured there."""
+    weights = sorted(rows, key=float)
+    if float(weights[0]) != 0.0 or len(weights) < 3:
+        return {"skipped": "the sweep needs weight 0 (the AE reference), a tiny and a large weight"}
+    ae, tiny, big = rows[weights[0]], rows[weights[1]], rows[weights[-1]]
+    out = {"tiny": weights[1], "large": weights[-1],
+           "radius": share_of_way(ae["radius_peak"], tiny["radius_peak"], big["radius_peak"],
+                                  log=True),
+           "precision": share_of_way(ae["precision"], tiny["precision"], big["precision"],
+                                     noise=share_noise(ae["precision"], big["precision"], draws))}
+    measured = [v for v in (out["radius"], out["precision"]) if v is not None]
+    out = {k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}
+    out["worst"] = round(max(measured), 4) if measured else None
+    return out

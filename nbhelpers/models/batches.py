@@ -10,7 +10,7 @@ import math
 import keras
 import numpy as np
 
-from ..core.pixels import SCALE
+from ..core.pixels import to_float01
 from ..data.images import read_rows
 
 
@@ -50,9 +50,9 @@ class ImageBatches(keras.utils.PyDataset):
     def __getitem__(self, i: int):
         idx = self.batch_indices(i)
         order = np.argsort(idx, kind="stable")  # read in file order, keep the shuffled order
-        x = np.empty((len(idx), *self.images.shape[1:]), np.float32)
-        x[order] = read_rows(self.images, idx[order])  # cast on assignment, shuffled order kept
-        x *= SCALE  # in place: one float32 batch per call, as to_float01 scales
+        rows = np.empty((len(idx), *self.images.shape[1:]), np.uint8)
+        rows[order] = read_rows(self.images, idx[order])  # uint8: a quarter of a float copy
+        x = to_float01(rows)  # one float32 batch per call, scaled in place
         return (x, x) if self.targets == "self" else (x,)
 
     def on_epoch_end(self):

@@ -168,7 +168,9 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
     ``strategy``: None picks MirroredStrategy when more than one GPU is visible; pass a
     ``tf.distribute`` strategy to force one (the tests use two logical CPU devices).
     ``train`` is a batch source (``data.ImageBatches``) or an ``(x, y)`` tuple of arrays, which is
-    then fed in ``batch_size`` batches.
+    then fed in ``batch_size`` batches. The returned history is read back from the CSVLogger's
+    file (``read_history``), so a fit resumed after a crash reports every epoch, not only the
+    ones since the restart.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -18,16 +18,24 @@ def scaled_density(cfg: config.Profile, z: np.ndarray) -> LatentDensity:
                          radius_widths=widths(cfg.radius_bin_fractions, spread)).fit(z)
 
 
+def density_record(cfg: config.Profile, density: LatentDensity) -> dict:
+    """What a density study records, one shape for the AE's z (notebook 02: one key per item)
+    and the VAE's (notebook 08: under ``vae_density``): the bin widths used (``bin_widths``,
+    with the spread they are fractions of), ``LatentDensity.summary`` and the radius range the
+    density occupies."""
+    return {"bin_widths": {"spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4),
+                           "axis": round(density.bin_width, 4),
+                           "radius": [round(w, 4) for w in density.radius_widths]},
+            **density.summary(),
+            "radius_range": {k: round(v, 4) for k, v in density.radius_range_.items()}}
+
+
 def number_density(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDensity:
     """Fit the per-axis and radial densities at the blog's bin widths taken as fractions of the
-    data's spread; record the widths used, the broad or off-centre axes, the median Gaussian
-    width, the radius peak against sqrt(z_dim) and the radius range the density occupies."""
+    data's spread; record ``density_record`` (the widths used, the median Gaussian width, the
+    radius peak against sqrt(z_dim), the radius range) and the broad or off-centre axes."""
     density = scaled_density(cfg, z)
-    run.record("bin_widths", {"spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4),
-                              "axis": round(density.bin_width, 4),
-                              "radius": [round(w, 4) for w in density.radius_widths]})
-    run.record("off_center_axes", density.axis_table())
-    for key, value in density.summary().items():
+    for key, value in density_record(cfg, density).items():
         run.record(key, value)
-    run.record("radius_range", {k: round(v, 4) for k, v in density.radius_range_.items()})
+    run.record("off_center_axes", density.axis_table())
     return density

@@ -42,16 +42,17 @@ def trimmed_pca(cfg: config.Profile, run: RunDir, z: np.ndarray, density: Latent
     the variance, the Pearson check, the survivors and the points analysed."""
     fact = cfg.trim_fact if fact is None else fact
     need = min_survivors(z)
-    if density.trim(z, fact).sum() < need:  # z from elsewhere, axes far from Gaussian
-        wider = density.fact_keeping(z, need, fact)
-        if wider is None:
-            raise ValueError(f"trimming keeps fewer than {need} of {len(z):,} z-points at any fact "
-                             f"up to 100: the axes are far from Gaussian, the blog's PCA after "
-                             f"trimming does not apply")
+    found = density.fact_keeping(z, need, fact)  # ``fact`` itself when it keeps enough
+    if found is None:  # z from elsewhere, axes far from Gaussian
+        raise ValueError(f"trimming keeps fewer than {need} of {len(z):,} z-points at any fact "
+                         f"up to 100: the axes are far from Gaussian, the blog's PCA after "
+                         f"trimming does not apply")
+    wider, kept = found
+    if wider != fact:
         run.record("trim_note", f"fact {fact:g} kept fewer than {need} points; widened to "
                                 f"{wider:.3g}")
-        fact = wider
-    t = pca_after_trim(z, density.trim(z, fact), fact, cfg.pca_max_points, cfg.seed)
+    fact = wider
+    t = pca_after_trim(z, kept, fact, cfg.pca_max_points, cfg.seed)
     check = pearson_check(t.components)
     values = {"components_for_80pct": t.pca.components_for_target_,
               "components_share_80pct": round(t.pca.components_for_target_ / z.shape[1], 4),

@@ -62,7 +62,10 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
 
 def record_all(values: dict) -> dict:
     """``record`` every item of ``values`` (a dict of name -> JSON-able value)."""
-    return {k: store.record(k, v) for k, v in values.items()}
+    out = {}
+    for k, v in values.items():  # a loop, not a comprehension: one frame for the key table
+        out[k] = store.record(k, v)
+    return out
 
 
 def end() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 from .. import config, resources
 from ..latent import ellipses
 from ..latent.density import LatentDensity
-from ..latent.metrics import share_noise, share_of_way
+from ..latent.metrics import tiny_kl_way
 from ..latent.pca import LatentPCA, component_pairs
 from ..latent.sampling import standard_normal
 from ..latent.tsne import TSNEJob, tsne_series
@@ -29,7 +29,7 @@ from ..models.predict import encode_means
 from ..store import RunDir
 from .artifacts import is_external
 from .dataset import open_dataset, split
-from .density import scaled_density
+from .density import density_record, scaled_density
 from .realism import judge
 from .training import summary, train
 
@@ -46,10 +46,8 @@ def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = Tr
     """Notebooks 02-04's measurements on the VAE's z; recorded under ``vae_*`` names."""
     z = np.asarray(z)
     density = scaled_density(cfg, z)
-    run.record("vae_density", {
-        "spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4), **density.summary(),
-        "chi_mode": round(float(np.sqrt(density.z_dim_ - 1)), 4),
-        "radius_range": {k: round(v, 4) for k, v in density.radius_range_.items()}})
+    run.record("vae_density", {**density_record(cfg, density),
+                               "chi_mode": round(float(np.sqrt(density.z_dim_ - 1)), 4)})
     n = min(cfg.vae_tsne_points, len(z))
     job = [TSNEJob(n, None, cfg.perplexity, cfg.early_exaggeration, cfg.tsne_iter)]
     ref = gaussian_reference(z, cfg.seed + 1)  # one reference for the map and the plane
@@ -109,24 +107,3 @@ def kl_sweep(cfg: config.Profile, run: RunDir, progress: bool = True) -> dict:
     run.record("memory_cycles", cycles.rows)
     run.record("tiny_kl_way", tiny_kl_way(rows, cfg.n_generate))
     return {"rows": rows, "faces": faces}
-
-
-def tiny_kl_way(rows: dict[str, dict], draws: int) -> dict:
-    """How far the smallest non-zero KL weight lies on the way from weight 0 (an AE) to the
-    largest weight, in the radius peak (in logarithms: radii differ by factors) and in the
-    precision of faces from N(0, I) (``draws`` faces each); ``worst`` is the larger of the two.
-    A way no longer than its noise (both precisions 0, or within three standard errors of each
-    other) is None: nothing was measured there."""
-    weights = sorted(rows, key=float)
-    if float(weights[0]) != 0.0 or len(weights) < 3:
-        return {"skipped": "the sweep needs weight 0 (the AE reference), a tiny and a large weight"}
-    ae, tiny, big = rows[weights[0]], rows[weights[1]], rows[weights[-1]]
-    out = {"tiny": weights[1], "large": weights[-1],
-           "radius": share_of_way(ae["radius_peak"], tiny["radius_peak"], big["radius_peak"],
-                                  log=True),
-           "precision": share_of_way(ae["precision"], tiny["precision"], big["precision"],
-                                     noise=share_noise(ae["precision"], big["precision"], draws))}
-    measured = [v for v in (out["radius"], out["precision"]) if v is not None]
-    out = {k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}
-    out["worst"] = round(max(measured), 4) if measured else None
-    return out
