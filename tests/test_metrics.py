@@ -98,19 +98,21 @@ def test_outliers_lower_precision_but_not_density_based_coverage_of_the_rest():
     assert coverage > 0.9
 
 
-def test_scorer_scores_like_the_functions_and_survives_its_saved_state():
-    """The scorer gives the numbers of ``realism_features`` on its features; restored from
-    ``state()`` it scores identically without refitting."""
-    rng = np.random.default_rng(6)
-    real = rng.integers(0, 256, (400, 8, 8, 3), dtype=np.uint8)
-    train = rng.integers(0, 256, (300, 8, 8, 3), dtype=np.uint8)
-    fake = np.clip(real[:200].astype(int) + rng.integers(-40, 40, (200, 8, 8, 3)), 0, 255)
-    fake = fake.astype(np.uint8)
-    scorer = metrics.RealismScorer(k=5, n_components=12, random_state=3).fit(train, real)
+def test_scorer_scores_like_the_functions_and_survives_its_saved_state(tmp_path):
+    """The scorer gives the numbers of ``realism_features`` on its features; saved with
+    ``np.savez(state())`` and restored, it scores identically without refitting (at 32x32 faces,
+    where the layout of the PCA's arrays changes a float32 product's rounding)."""
+    from nbhelpers.data.synthfaces import make_faces
+
+    faces = make_faces(1_400, 32, seed=0)[0]
+    train, real, fake = faces[:600], faces[600:1_100], faces[1_100:]
+    scorer = metrics.RealismScorer(k=5, random_state=3).fit(train, real)
     row = scorer.score(fake)
     f_real, f_fake = scorer.features_.transform(real), scorer.features_.transform(fake)
     assert row == metrics.realism_features(f_real, f_fake, 5)
     assert row.frechet == pytest.approx(metrics.frechet_distance(f_real, f_fake), rel=1e-12)
-    assert 0 < row.precision <= 1 and 0 < row.coverage < 1
-    restored = metrics.RealismScorer.from_state(scorer.state(), k=5)
+    assert 0.5 < row.precision <= 1 and 0.5 < row.coverage < 1  # faces of one generator
+    np.savez(tmp_path / "judge.npz", **scorer.state())
+    with np.load(tmp_path / "judge.npz") as saved:
+        restored = metrics.RealismScorer.from_state(saved, k=5)
     assert restored.score(fake) == row

@@ -58,10 +58,16 @@ class PixelPCA(BaseEstimator):
         x = self._flat(images)
         k = min(self.n_components, len(x) - 1, x.shape[1])
         pca = PCA(k, whiten=True, svd_solver="randomized", random_state=self.random_state).fit(x)
-        self.mean_, self.components_ = pca.mean_, pca.components_
-        scale = np.sqrt(pca.explained_variance_)
-        self.scale_ = np.maximum(scale, np.finfo(scale.dtype).eps)  # as scikit-learn whitens
+        self._learn(pca.mean_, pca.components_,
+                    np.maximum(np.sqrt(pca.explained_variance_), np.finfo(np.float32).eps))
         return self
+
+    def _learn(self, mean, components, scale) -> None:
+        """Keep the learned arrays C-ordered, float32: a matrix product's rounding depends on the
+        layout of its operands, so a PixelPCA fitted here and one restored from saved arrays
+        (``RealismScorer.from_state``) must hold them alike to give the same features."""
+        self.mean_, self.components_, self.scale_ = (
+            np.ascontiguousarray(a, dtype=np.float32) for a in (mean, components, scale))
 
     def transform(self, images) -> np.ndarray:
         """Features (n, k) as float64, computed ``batch_size`` images at a time, so that memory
@@ -205,8 +211,7 @@ class RealismScorer(BaseEstimator):
     def from_state(cls, state, k: int = 5, random_state: int = 0) -> RealismScorer:
         out = cls(k, len(state["components"]), random_state)
         out.features_ = PixelPCA(len(state["components"]), random_state=random_state)
-        out.features_.mean_, out.features_.components_, out.features_.scale_ = (
-            np.asarray(state["mean"]), np.asarray(state["components"]), np.asarray(state["scale"]))
+        out.features_._learn(state["mean"], state["components"], state["scale"])
         out.reference_ = RealReference(np.asarray(state["real_features"], np.float64),
                                        np.asarray(state["real_radii"], np.float64), int(k))
         return out
