@@ -3,7 +3,7 @@
 Layout of ``runs/<name>/``::
 
     notebooks/      executed copies (written by the runner)
-    models/         .keras files
+    models/         .keras files, training histories, the realism judge (realism_judge.npz)
     latent/         z-points as float32 .npy
     figures/        PNGs saved by ``RunDir.save_figure``
     results.json    {notebook: {name: value}} written by ``record``

@@ -12,26 +12,26 @@ from __future__ import annotations
 
 import time
 
-from .. import config, models, resources
+from .. import config, resources
 from ..data import Dataset
 from ..latent.sampling import standard_normal
-from ..models import decode
+from ..models import conv, decode
 from ..models.batches import ImageBatches
 from ..models.fit import TrainResult, state_bytes
 from ..store import RunDir
 from .dataset import split
-from .generation import Realism
+from .generation import RealismTable
 from .realism import judge
 from .training import build_vae, variants_table
 
 
 def faces_from_normal(cfg: config.Profile, run: RunDir, ds: Dataset,
-                      variants: dict[str, TrainResult]) -> Realism:
+                      variants: dict[str, TrainResult]) -> RealismTable:
     """``n_generate`` faces from z ~ N(0, I) per variant, scored against the held-out faces;
     recorded as ``normal_faces_realism`` (the run's ``realism.judge``, as notebook 06 scores);
     a few faces per variant kept for the figure."""
     scorer = judge(cfg, run, ds)
-    out = Realism({})
+    out = RealismTable({})
     z = standard_normal(cfg.n_generate, cfg.z_dim, cfg.seed + 1)
     for name, result in variants.items():
         faces = decode(result.model.decoder, z)
@@ -45,10 +45,10 @@ def faces_from_normal(cfg: config.Profile, run: RunDir, ds: Dataset,
 
 
 def parameter_table(run: RunDir) -> dict:
-    """The blog's parameter table (``models.parameter_table``), recorded as ``encoder_params``
+    """The blog's parameter table (``models.conv.parameter_table``), recorded as ``encoder_params``
     and ``decoder_params``, with the Encoder's size with the extra Dense layer over its size
     without (``encoder_ratio``; the blog: 5.11 M -> 2.88 M)."""
-    table = models.parameter_table()
+    table = conv.parameter_table()
     enc = table["encoder"]
     run.record("encoder_params", enc)
     run.record("decoder_params", table["decoder"])

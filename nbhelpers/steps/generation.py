@@ -43,7 +43,7 @@ class Inputs:
 
 
 @dataclass
-class Realism:
+class RealismTable:
     """The realism table ({row: {precision, recall, density, coverage, frechet}}) and a few faces
     per sampler."""
 
@@ -73,7 +73,7 @@ def fit_samplers(cfg: config.Profile, inputs: Inputs) -> dict[str, sampling.Samp
 
 def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
             samplers: dict[str, sampling.Sampler], preview: int = 8,
-            progress: bool = True) -> Realism:
+            progress: bool = True) -> RealismTable:
     """Precision, recall, density, coverage and Frechet distance of each sampler's decoded faces,
     of the VAE's faces from N(0, I), and of reconstructions (the reference), against the held-out
     faces (the run's ``realism.judge``); recorded as ``realism``, with the generation study's
@@ -87,7 +87,7 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
     def score(images) -> dict:
         return scorer.score(images).as_dict()
 
-    out = Realism({})
+    out = RealismTable({})
     for name, s in tqdm(samplers.items(), desc="samplers", disable=not progress):
         images = decode(inputs.decoder, s.sample(n))
         out.table[f"ae/{name}"] = score(images)

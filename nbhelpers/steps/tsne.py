@@ -92,6 +92,7 @@ class Planes:
     spread: float  # median axis FWHM of z (latent.scale.axis_spread)
     voids: dict[str, VoidShare] = field(default_factory=dict)
     reference: dict[str, list[ZoomPanel]] = field(default_factory=dict)  # the same squares
+    void_ratio: dict = field(default_factory=dict)  # median, range, count over maps and planes
 
     @property
     def ladder(self) -> tuple:
@@ -136,10 +137,11 @@ def planes(cfg: config.Profile, run: RunDir, z: np.ndarray, pca: LatentPCA,
              for i, j in pairs}
     voids[f"z {b0},{b1}"] = void_share(plane(z, b0, b1), plane(ref, b0, b1))
     run.record("plane_voids", {k: v.record() for k, v in voids.items()})
-    run.record("void_ratio", ratio_summary([*map_voids, *voids.values()]))
+    void_ratio = run.record("void_ratio", ratio_summary([*map_voids, *voids.values()]))
     out = Planes(components, pca_panels, original, (b0, b1), spread, voids, {
         **{f"PCA {i},{j}": zoom_panels(ref_components, i, j, ladder) for i, j in pairs},
-        f"z {b0},{b1}": zoom_panels(ref, b0, b1, half_widths=ladder[:2], center=center)})
+        f"z {b0},{b1}": zoom_panels(ref, b0, b1, half_widths=ladder[:2], center=center)},
+        void_ratio)
     run.record("zoom_ladder", {
         "spread_fwhm": round(spread, 4), "side_fractions": list(cfg.zoom_fractions),
         "planes": {name: [{"side": None if p.half_width is None else round(2 * p.half_width, 4),
