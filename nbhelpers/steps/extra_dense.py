@@ -20,8 +20,7 @@ from ..models.batches import ImageBatches
 from ..models.fit import TrainResult, state_bytes
 from ..store import RunDir
 from .dataset import split
-from .generation import RealismTable
-from .realism import judge
+from .realism import RealismTable, judge
 from .training import build_vae, variants_table
 
 

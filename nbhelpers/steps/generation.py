@@ -9,7 +9,7 @@ Colab's RAM (docs/colab.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from .artifacts import is_external, load_model
 from .dataset import open_dataset, split
 from .encoding import load_z
 from .external import DECODER
-from .realism import judge
+from .realism import RealismTable, judge
 from .tsne import MAP_EMBEDDING, MAP_INDEX, MAP_SETTINGS
 
 
@@ -40,15 +40,6 @@ class Inputs:
     ae: object | None  # the series' AE (None for external z-points: no encoder here)
     decoder: object
     vae_decoder: object | None  # the series' VAE decoder (None for external z-points)
-
-
-@dataclass
-class RealismTable:
-    """The realism table ({row: {precision, recall, density, coverage, frechet}}) and a few faces
-    per sampler."""
-
-    table: dict[str, dict]
-    previews: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def load_inputs(cfg: config.Profile, run: RunDir) -> Inputs:

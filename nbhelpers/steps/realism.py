@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +25,15 @@ from .dataset import split
 
 JUDGE = "models/realism_judge.npz"
 FEATURE_IMAGES = 5_000  # training faces the pixel PCA is fitted on
+
+
+@dataclass
+class RealismTable:
+    """The realism table ({row: {precision, recall, density, coverage, frechet}}) and a few faces
+    per sampler (or per model): what notebooks 05, 06 and 08 record and draw."""
+
+    table: dict[str, dict]
+    previews: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _digest(rows: np.ndarray) -> str:
