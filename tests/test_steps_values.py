@@ -1,10 +1,12 @@
 """Value-level tests of the headline numbers of notebooks 06 and 08, on made-up rows whose
-answers are known by hand."""
+answers are known by hand, and of the realism judge those notebooks share."""
 
+import dataclasses
 import math
 
 import pytest
 
+from nbhelpers import config, store
 from nbhelpers.latent.metrics import sampler_margins, tiny_kl_way
 
 
@@ -70,3 +72,26 @@ def test_images_for_training_hold_the_training_and_validation_rows_a_training_ta
 
     n = images_for_training(n_train, val_fraction)
     assert enough(n) and not enough(n - 1)  # enough, and no fewer images are
+
+
+def test_the_realism_judge_is_fitted_once_per_run_and_refitted_when_its_settings_change(tmp_path):
+    """Notebook 05 fits the judge; 06 and 08 read it from the run (same scores, file unchanged);
+    another ``realism_k`` refits it and replaces the file; a damaged file is refitted, not read."""
+    from nbhelpers.data import Dataset
+    from nbhelpers.data.synthfaces import make_faces
+    from nbhelpers.steps import realism
+
+    faces = make_faces(600, 16, seed=1)[0]
+    ds = Dataset(faces, tmp_path / "faces.npy", "planted faces")
+    cfg = dataclasses.replace(config.load("smoke"), val_fraction=0.25, seed=2)
+    run05, run06 = store.RunDir(tmp_path / "run", "05_x"), store.RunDir(tmp_path / "run", "06_x")
+    fitted = realism.judge(cfg, run05, ds)
+    saved = run05.entry(realism.JUDGE)["sha256"]
+    read = realism.judge(cfg, run06, ds)
+    assert read is not fitted and run06.entry(realism.JUDGE)["sha256"] == saved
+    assert read.score(faces[:100]) == fitted.score(faces[:100])
+    refit = realism.judge(dataclasses.replace(cfg, realism_k=3), run06, ds)
+    assert refit.k == 3 and run06.entry(realism.JUDGE)["sha256"] != saved
+    (tmp_path / "run" / realism.JUDGE).write_bytes(b"damaged")
+    again = realism.judge(cfg, run06, ds)  # the hash no longer matches: fitted again
+    assert again.score(faces[:100]) == fitted.score(faces[:100])
