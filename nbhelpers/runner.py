@@ -154,10 +154,11 @@ def run_series(profile: str = "default", data: str | None = None,
     notebooks = find_notebooks(notebooks_dir, start, only)  # before anything is created
     run_path = Path(run_dir or config.default_run_dir(profile)).expanduser().resolve()
     if zs is not None:
-        external.check_run_dir(run_path, sha256_file(Path(z).expanduser()))
+        origin = sha256_file(Path(z).expanduser())  # read once: the run-dir check and data.json
+        external.check_run_dir(run_path, origin)
     run = store.RunDir(run_path)
     if zs is not None:
-        external.register(run, zs, z, z_key, notes, decoder, pics, facts, vae)
+        external.register(run, zs, z, z_key, notes, decoder, pics, facts, vae, origin)
         for note in notes:
             log(f"note: {note}")
         log(f"z-points: {zs.shape[0]:,} x {zs.shape[1]} from {Path(z).expanduser().resolve()}; "
@@ -273,9 +274,8 @@ def main_run(args) -> int:
                              f"--only 02,04")
         run_series(args.profile, data=args.data, run_dir=args.run_dir, start=args.start,
                    only=only, overrides=overrides, notebooks_dir=args.notebooks,
-                   z=getattr(args, "z", None), z_key=getattr(args, "z_key", None),
-                   decoder=getattr(args, "decoder", None), images=getattr(args, "images", None),
-                   labels=getattr(args, "labels", None), vae=getattr(args, "vae", False))
+                   z=args.z, z_key=args.z_key, decoder=args.decoder, images=args.images,
+                   labels=args.labels, vae=args.vae)
     except NotebookFailed as exc:
         print(f"\nFAILED: {exc}", file=sys.stderr)
         return 1

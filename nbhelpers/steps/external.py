@@ -260,18 +260,20 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
              notes: list[str] | None = None, decoder: str | Path | None = None,
              images: tuple[Path, tuple[int, ...]] | None = None,
              labels: tuple[list[str], np.ndarray, str | Path] | None = None,
-             vae: bool = False) -> dict:
+             vae: bool = False, sha256: str | None = None) -> dict:
     """Put the checked z-points in ``run`` in place of notebook 01, name their origin in
     ``data.json`` (kind "external", no factors; with ``images`` their cache, which
     ``steps.dataset.open_dataset`` opens), copy ``decoder`` to ``models/decoder.keras``, and
     put ``labels`` (names, values, file) in ``latent/labels.npy`` with their names in
     ``data.json``; with ``vae`` the z-points are a VAE's means and also ``latent/z_vae.npy``
-    for notebook 08; record each left-out notebook's reason."""
+    for notebook 08; record each left-out notebook's reason. ``sha256``: the file's hash, when
+    the caller has it already."""
     import shutil
 
     p = Path(path).expanduser().resolve()
     source = f"external z-points from {p}" + (f" (array {key!r})" if key else "")
-    info = {"kind": "external", "source": source, "file": str(p), "sha256": sha256_file(p),
+    info = {"kind": "external", "source": source, "file": str(p),
+            "sha256": sha256 or sha256_file(p),
             "z_shape": list(z.shape), "factors": None, "notes": list(notes or [])}
     if images is not None:
         info.update(path=str(images[0].resolve()), shape=list(images[1]), dtype="uint8")
