@@ -6,13 +6,17 @@ import argparse
 import sys
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser (``run``, ``report``, ``check``, ``baseline``)."""
     parser = argparse.ArgumentParser(prog="python -m nbhelpers",
                                      description="Run the latent-space notebook series.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="execute notebooks/NN_*.ipynb in order with papermill")
     run.add_argument("--profile", default="default", help="smoke, default or celeba")
-    run.add_argument("--data", default=None, help="CelebA folder or zip (celeba profile)")
+    run.add_argument("--data", default=None, metavar="PATH",
+                     help="a folder or zip of face photos (CelebA's img_align_celeba or any "
+                          "other; searched recursively), with any profile: the profile says "
+                          "how much, the photos what about (default: built-in synthetic faces)")
     run.add_argument("--run-dir", default=None, help="run directory (default: runs/<profile>)")
     run.add_argument("--from", dest="start", default=None, metavar="NN",
                      help="start at notebook NN (earlier results are read from the run directory)")
@@ -33,8 +37,11 @@ def main(argv: list[str] | None = None) -> int:
                      help="with --z: the images the z-points came from, uint8 (N, H, W, 3), "
                           "one per z-point in the same order")
     run.add_argument("--labels", default=None, metavar="PATH.csv",
-                     help="with --z: the factors behind the z-points, a CSV with a header of "
-                          "names and one row of numbers per z-point; notebook 07 probes them")
+                     help="with --data: a CSV labelling the photos (a 'file' column with each "
+                          "photo's path relative to the folder, then one numeric column per "
+                          "factor; CelebA's list_attr_celeba.txt beside the folder is read "
+                          "without it); with --z: a header of names and one row of numbers per "
+                          "z-point. Notebook 07 probes them")
     run.add_argument("--vae", action="store_true",
                      help="with --z: the z-points are a VAE's means (mu); notebook 08 measures "
                           "them against N(0, I)")
@@ -55,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     base.add_argument("--out", default=None, metavar="FILE",
                       help="where to write (default: baselines/<profile>.json)")
     base.add_argument("--note", default="", help="a sentence on where the runs came from")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     from . import runner
 
@@ -65,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         return runner.main_check(args)
     if args.command == "baseline":
         return runner.main_baseline(args)
-    print(runner.write_report(args.run_dir, runner.baseline_spread(args.run_dir)))
+    print(runner.write_report(args.run_dir, runner.baseline_spread(args.run_dir),
+                              runner.references(args.run_dir)))
     return 0
 
 

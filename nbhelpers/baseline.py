@@ -64,7 +64,9 @@ COMPARED: tuple[Group, ...] = (
            "07_ground_truth_factors/gaussian_question/table/*/val_loss")),
     Group("claims", "the measured value of every claim, as its step records it (the two loss "
           "claims read the losses above)",
-          ("02_latent_number_density/fit_r2_median", "02_latent_number_density/off_centre_share",
+          ("01_autoencoder_training/reconstruction/excess_share",
+           "01_autoencoder_training/reconstruction/identified",
+           "02_latent_number_density/fit_r2_median", "02_latent_number_density/off_centre_share",
            "02_latent_number_density/broad_share",
            "02_latent_number_density/radius_ratio", "02_latent_number_density/radius_ratio_scaled",
            "03_tsne_filaments/void_ratio/median", "03_tsne_filaments/raw_pca_dominance",
@@ -76,6 +78,7 @@ COMPARED: tuple[Group, ...] = (
            "05_vae_extra_dense_layer/encoder_ratio", "05_vae_extra_dense_layer/val_loss_gap",
            "05_vae_extra_dense_layer/quality_gap", "06_face_generation/mvn_precision_margin",
            "06_face_generation/gmm_frechet_ratio",
+           "07_ground_truth_factors/attribute_arithmetic/rise_median",
            "07_ground_truth_factors/gaussian_question/carried_share",
            "08_vae_latent_space/tiny_kl_way/worst")),
     Group("per-axis statistics, order-free",
@@ -100,7 +103,8 @@ COMPARED: tuple[Group, ...] = (
           "the Frechet distance of each sampler's decoded faces to the held-out faces (the "
           "precisions are shares of the drawn faces, whose binomial noise two seeds cannot "
           "measure; the claims compare the MVN's precision margin)",
-          ("06_face_generation/realism/*/frechet",)),
+          ("06_face_generation/realism/ae/*/frechet", "06_face_generation/realism/vae/*/frechet",
+           "06_face_generation/realism/reconstruction/frechet")),
     Group("disentanglement", "how well the z carry the known factors, order-free scores",
           (*(f"07_ground_truth_factors/probe_ae/{k}" for k in _PROBE),
            *(f"07_ground_truth_factors/probe_vae/{k}" for k in _PROBE))),
@@ -165,11 +169,13 @@ def tolerance(values: list[float], exact: bool = False) -> tuple[float, float]:
 
 
 def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = None,
-                  claims_rows: dict | None = None) -> dict:
+                  data: dict | None = None) -> dict:
     """A baseline from the results of ``runs`` (one per seed): each compared key gets the mean
     and the tolerance of ``RULE`` over the runs that hold it (keys some run lacks are listed
     under ``fewer_seeds``). ``scale_from`` (another baseline) lends each key of the same name its
-    relative tolerance where that is wider. ``claims_rows``: {claim id: status} of the seeds."""
+    relative tolerance where that is wider. ``data``: which images the runs saw (for photos:
+    the digest of their names, their count and size), so that a run on other images is never
+    checked against it."""
     if not runs:
         raise ValueError("a baseline needs at least one run")
     per_run = [compared(r) for r in runs]
@@ -201,7 +207,8 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
                       "keras_backend": envs[0].get("keras_backend"),
                       "cpu_count": envs[0].get("cpu_count")},
         "groups": {g.name: g.why for g in COMPARED},
-        "claims": claims_rows or {},
+        "data": data or {"kind": "synthetic"},
+        "claims": {},
         "lent_from_other_profile": lent,
         "fewer_seeds": fewer,
         "values": table,
@@ -244,6 +251,9 @@ class Drift:
     claims_changed: list[tuple[str, str, str]] = field(default_factory=list)  # id, base, now
     compared: int = 0
 
+    covered: list[str] = field(default_factory=list)  # notebooks the run holds values of
+    not_run: list[str] = field(default_factory=list)  # baseline notebooks it does not
+
     @property
     def ok(self) -> bool:
         return not self.moved and not self.missing
@@ -251,8 +261,10 @@ class Drift:
     def report(self, limit: int = 40) -> str:
         """Claims whose status changed, then moved keys by notebook, farthest first (in
         tolerance units), then missing and added keys."""
-        lines = [f"baseline check: {self.compared} values compared, {len(self.moved)} moved, "
-                 f"{len(self.missing)} missing, {len(self.added)} added: "
+        scope = (f" of notebooks {', '.join(n[:2] for n in self.covered)} ("
+                 f"{', '.join(n[:2] for n in self.not_run)} did not run)" if self.not_run else "")
+        lines = [f"baseline check{scope}: {self.compared} values compared, {len(self.moved)} "
+                 f"moved, {len(self.missing)} missing, {len(self.added)} added: "
                  + ("no drift" if self.ok else "DRIFT")]
         lines += [f"  claim    {cid}: {before} -> {now}" for cid, before, now in self.claims_changed]
         by_nb: dict[str, list[Moved]] = {}
@@ -275,13 +287,21 @@ class Drift:
 
 
 def compare(results: dict, base: dict, claims_now: dict | None = None) -> Drift:
-    """Every baseline key against the run: moved beyond its tolerance, missing, or added (a key
-    the groups compare that the baseline lacks); claims whose status differs from the
+    """Every baseline key of the notebooks the run executed against the run (keys of notebooks
+    it did not execute, or recorded as skipped, are not compared and the drift names those
+    notebooks): moved beyond its tolerance, missing, or added (a key the groups compare that the
+    baseline lacks); claims whose status differs from the
     baseline's (``claims_now``: {id: status} of this run); a claim within noise on either side
     has no status to change."""
     now, table = compared(results), base["values"]
-    drift = Drift(added=sorted(set(now) - set(table)))
+    ran = {nb for nb, v in results.items() if isinstance(v, dict) and set(v) != {"skipped"}}
+    notebooks = sorted({key.split("/")[0] for key in table})
+    drift = Drift(added=sorted(set(now) - set(table)),
+                  covered=[nb for nb in notebooks if nb in ran],
+                  not_run=[nb for nb in notebooks if nb not in ran])
     for key, entry in sorted(table.items()):
+        if key.split("/")[0] not in ran:
+            continue  # a notebook this run did not execute: neither missing nor moved
         if key not in now:
             drift.missing.append(key)
             continue

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .core.files import atomic_path
-from .data.celeba import check_zip_members, member_problem, outside_links
+from .data.photos import check_zip_members, member_problem, outside_links
 
 SYNC_DEFAULT = ("models", "latent", "figures", "notebooks", "results.json", "manifest.json",
                 "data.json", "timings.json", "report.html")
@@ -126,7 +126,7 @@ def _existing_parent(path: Path) -> Path:
 
 def safe_extract(zip_path: str | os.PathLike, target: str | os.PathLike, progress: bool = True) -> Path:
     """Extract a zip into ``target`` after checking every member path, every member's declared
-    size and compression ratio (``data.celeba.member_problem``), and the sum of declared sizes
+    size and compression ratio (``data.photos.member_problem``), and the sum of declared sizes
     against the free disk space; skipped when a stamp shows this very zip (size, mtime) was
     extracted there before. Nothing is written when a check fails."""
     from tqdm.auto import tqdm

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .core.choices import (
     ACTIVATIONS,
+    DATA_SOURCE_ALIASES,
     DATA_SOURCES,
     FACTOR_DISTRIBUTIONS,
     LOSSES,
@@ -46,8 +47,9 @@ class Profile:
 
     name: str
     # data
-    data_source: str = "synthetic"
-    data: str | None = None  # CelebA folder or zip (celeba profile)
+    data_source: str = "synthetic"  # "photos" whenever ``data`` is given
+    data: str | None = None  # a folder or zip of face photos (CelebA or any other); None: synthetic
+    labels: str | None = None  # a CSV labelling those photos (a "file" column, numeric factors)
     image_size: int = _ranged(96, (16, 1024))
     n_images: int | None = _ranged(20_000, (16, 10_000_000))  # None: every image of the split
     split: str = "train"
@@ -145,7 +147,7 @@ _BASE = {
     "default": dict(data_source="synthetic"),
     # the blog's settings, item by item (tests/test_config.py reads them against the posts)
     "celeba": dict(
-        data_source="celeba", n_images=None, epochs=24, vae_epochs=24, split="train+val",
+        data_source="photos", n_images=None, epochs=24, vae_epochs=24, split="train+val",
         train_images=170_000, timing_images=None,
         tsne_sizes=(20_000, 80_000, 165_000), tsne_iter=1_000,
         tsne_pca_sizes=(80_000, 165_000, 165_000, 165_000), pca_max_points=80_000,
@@ -264,15 +266,23 @@ def _check(p: Profile) -> list[str]:
     if p.gmm_max_points < p.gmm_components:
         errors.append(f"gmm_max_points must be at least gmm_components ({p.gmm_components}), "
                       f"found {p.gmm_max_points}")
-    if p.data_source == "celeba":
+    if p.data_source == "photos":
         if not p.data:
-            errors.append("the celeba profile needs data=<img_align_celeba folder or "
-                          "img_align_celeba.zip> (make run DATA=..., --data, or -p data ...)")
+            errors.append("photos need data=<a folder or zip of face photos, e.g. CelebA's "
+                          "img_align_celeba> (make run DATA=..., --data, or -p data ...)")
         elif not Path(p.data).expanduser().exists():
-            errors.append(f"data path does not exist: {p.data!r} (expected the "
-                          "img_align_celeba folder or img_align_celeba.zip)")
-    elif p.data and not Path(p.data).expanduser().exists():
-        errors.append(f"data path does not exist: {p.data!r}")
+            errors.append(f"data path does not exist: {p.data!r} (expected a folder or zip of "
+                          f"face photos, e.g. CelebA's img_align_celeba folder or its zip)")
+    elif p.data:
+        errors.append(f"data_source 'synthetic' draws its own faces and reads no data; found "
+                      f"data={p.data!r} (drop one of the two)")
+    if p.labels is not None:
+        if not p.data:
+            errors.append(f"labels={p.labels!r} label photos: they go with data=<the photos' "
+                          f"folder> (for your own z-points: run --z ... --labels)")
+        elif not Path(p.labels).expanduser().is_file():
+            errors.append(f"labels file does not exist: {p.labels!r} (expected a CSV with a "
+                          f"'file' column and one numeric column per factor)")
     return errors
 
 
@@ -294,6 +304,10 @@ def load(profile: str = "default", data: str | os.PathLike | None = None, **over
         )
     for key, value in overrides.items():
         values[key] = _coerce(key, value)
+    source = values.get("data_source", "synthetic")
+    values["data_source"] = DATA_SOURCE_ALIASES.get(source, source)
+    if values.get("data") and "data_source" not in overrides:
+        values["data_source"] = "photos"  # --data takes photos with every profile
     prof = Profile(name=profile, **values)
     errors = _check(prof)
     if errors:

@@ -472,40 +472,76 @@ def placements(p, title: str = "sampler draws placed on the t-SNE map of the rea
 
 
 # -- ground-truth factors and the VAE's latent space (notebooks 07, 08) ------------------------
-def probe_r2(probes: dict, names) -> Figure:
-    """Held-out R^2 of a linear probe per factor, one bar group per latent space
-    ({label: FactorProbe}), with each space's DCI and MIG in the legend."""
-    names = list(names)
-    fig, ax = _fig(max(8, 0.45 * len(names) + 2), 4)
+def probe_scores(probes: dict) -> Figure:
+    """What a linear probe reads of each factor, one bar group per latent space ({label:
+    FactorProbe}), factors sorted by the first space's score: held-out R^2 for a continuous
+    factor, ROC AUC for a binary one (hatched; 0.5 is chance, dotted), with each space's DCI and
+    MIG in the legend."""
+    first = next(iter(probes.values()))
+    order = np.argsort(-np.nan_to_num(first.score, nan=-1.0))
+    names = [first.names[k] for k in order]
+    fig, ax = _fig(max(8, 0.4 * len(names) + 2), 4.2)
     x = np.arange(len(names))
     width = 0.8 / max(1, len(probes))
     for k, (label, p) in enumerate(probes.items()):
         d = p.dci
-        ax.bar(x + (k - (len(probes) - 1) / 2) * width, p.r2, width,
-               label=f"{label}: D {d['disentanglement']:.2f}, C {d['completeness']:.2f}, "
-                     f"I {d['informativeness']:.2f}, MIG {p.mig:.2f}")
+        bars = ax.bar(x + (k - (len(probes) - 1) / 2) * width, np.nan_to_num(p.score[order]),
+                      width, label=f"{label}: D {d['disentanglement']:.2f}, C "
+                                   f"{d['completeness']:.2f}, I {d['informativeness']:.2f}, "
+                                   f"MIG {p.mig:.2f}")
+        for bar, binary in zip(bars, p.binary[order], strict=True):
+            if binary:
+                bar.set_hatch("//")
+    if first.binary.any():
+        ax.axhline(0.5, color="k", ls=":", lw=1, label="chance (AUC of a binary factor)")
     ax.set_xticks(x, names, rotation=60, ha="right", fontsize=8)
-    ax.set_ylabel("R^2 of a ridge probe on held-out faces")
-    ax.set_ylim(min(0.0, min(float(p.r2.min()) for p in probes.values())), 1.0)
+    kinds = [w for w, has in (("R^2", (~first.binary).any()),
+                              ("ROC AUC (hatched: binary)", first.binary.any())) if has]
+    ax.set_ylabel("held-out " + " or ".join(kinds))
+    low = min(float(np.nanmin(p.score)) if np.isfinite(p.score).any() else 0.0
+              for p in probes.values())
+    ax.set_ylim(min(0.0, low), 1.0)
     ax.set_title("How well each factor can be read linearly from z")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
     return fig
 
 
+def arithmetic_curves(arithmetic) -> Figure:
+    """The probe's mean probability of each attribute on faces decoded from z plus the
+    attribute vector in steps (``steps.factors.Arithmetic``), encoded again."""
+    if not arithmetic.probability:
+        return _nothing("no attribute arithmetic: no attributes (or no decoder) in this run")
+    fig, ax = _fig(6, 3.8)
+    for name, p in arithmetic.probability.items():
+        ax.plot(arithmetic.steps, p, marker="o", label=f"{name} ({p[0]:.2f} -> {p[-1]:.2f})")
+    ax.set_xlabel("step (multiples of the attribute vector added to z)")
+    ax.set_ylabel("probe's probability of the attribute")
+    ax.set_ylim(0, 1)
+    ax.set_title("Attribute arithmetic: decoded, encoded again, probed")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
 def importance_maps(probes: dict) -> Figure:
-    """``importance_map`` of each probe ({latent space: FactorProbe}), one panel per space."""
+    """Which z axes carry each factor: per latent space ({label: FactorProbe}) a seaborn heatmap
+    of each factor's importances (its share over the axes, a row per factor), the axes ordered
+    by the factor they carry most."""
+    import seaborn as sns
+
     names = list(probes)
-    fig, axs = _fig(10, 3.8 * len(names), len(names), 1, squeeze=False)
+    fig, axs = _fig(10, (0.16 * len(probes[names[0]].names) + 1.4) * len(names), len(names), 1,
+                    squeeze=False)
     for ax, name in zip(axs[:, 0], names, strict=True):
         p = probes[name]
         r = p.importances / np.maximum(p.importances.sum(axis=0, keepdims=True), 1e-12)
         order = np.lexsort((-r.max(axis=1), r.argmax(axis=1)))
-        im = ax.imshow(r[order].T, aspect="auto", cmap="viridis", interpolation="nearest")
-        ax.set_yticks(np.arange(len(p.names)), p.names, fontsize=6)
-        ax.set_xlabel("z axis (ordered by its strongest factor)")
+        sns.heatmap(r[order].T, ax=ax, cmap="viridis", xticklabels=False, yticklabels=p.names,
+                    cbar_kws={"label": "share of importance"})
+        ax.tick_params(axis="y", labelsize=6)
+        ax.set_xlabel("z axis (ordered by the factor it carries most)")
         ax.set_title(f"{name}: which z axes carry each factor")
-        fig.colorbar(im, ax=ax, label="share of the factor's importance")
     return fig
 
 

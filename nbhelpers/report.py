@@ -14,6 +14,7 @@ from pathlib import Path
 from . import claims, store
 from .core.files import atomic_write_bytes, read_json
 
+KIND = {"photos": "real faces", "synthetic": "synthetic faces", "external": "your z-points"}
 STATUS_CLASS = {claims.HOLDS: "holds", claims.FAILS: "fails", claims.NOISE: "noise",
                 claims.NOT_MEASURED: "unmeasured"}
 
@@ -85,17 +86,42 @@ def _notebook_parts(path: Path, figures: Path | None = None) -> tuple[str, list[
     return title, images
 
 
-def findings_html(rows: list[dict]) -> str:
-    """The claims table: claim, the blog's value, this run's value, the verdict."""
+def _reference_cell(ref: dict, row: dict) -> str:
+    """A claim's value in a reference baseline: the seeds' mean and the status they agreed on."""
+    entry = ref.get("values", {}).get(row["key"])
+    status = ref.get("claims", {}).get(row["id"])
+    if entry is None:
+        return f"<td>{html.escape(status or 'not measured')}</td>"
+    return (f"<td class='{STATUS_CLASS.get(status, 'unmeasured')}'>{_fmt(entry['value'])}"
+            f"<br><small>{html.escape(status or '')}</small></td>")
+
+
+def findings_html(rows: list[dict], references: dict[str, dict] | None = None,
+                  kind: str = "") -> str:
+    """The claims table: claim, the blog's value, this run's value and verdict, and beside them
+    the same claim in each reference baseline ({label: baseline}: "real faces", "synthetic
+    faces"), its seeds' mean and the status they agreed on."""
+    references = references or {}
+    heads = "".join(
+        f"<th>{html.escape(label)}<br><small>{html.escape(ref['file'])}, mean of "
+        f"{len(ref.get('made_from', {}).get('seeds') or [])} seed(s) of the "
+        f"{html.escape(str(ref.get('made_from', {}).get('profile')))} profile</small></th>"
+        for label, ref in references.items())
     body = "".join(
         f"<tr class='{STATUS_CLASS[r['status']]}'><td>{html.escape(r['claim'])}"
         f"<br><small>{html.escape(r['id'])}, notebook {html.escape(r['notebook'][:2])}</small></td>"
         f"<td>{html.escape(r['blog'])}</td><td>{html.escape(r['value'])}</td>"
-        f"<td><b>{html.escape(r['status'])}</b></td></tr>" for r in rows)
+        + "".join(_reference_cell(ref, r) for ref in references.values())
+        + f"<td><b>{html.escape(r['status'])}</b></td></tr>" for r in rows)
     counts = ", ".join(f"{sum(r['status'] == s for r in rows)} {s}" for s in STATUS_CLASS)
+    this = f"this run ({html.escape(kind)})" if kind else "this run"
+    side = (" Beside this run: the same claims in the committed baselines (the mean over their "
+            "seeds), so that the blog's CelebA, real faces and synthetic faces read side by "
+            "side." if references else "")
     return (f"<section><h2>Findings</h2><p>{counts}. Claims marked <em>ours</em> are this "
-            f"project's questions, not the blog's.</p><table><tr><th>claim</th><th>the blog</th>"
-            f"<th>this run</th><th>verdict</th></tr>{body}</table></section>")
+            f"project's questions, not the blog's.{side}</p><table><tr><th>claim</th>"
+            f"<th>the blog (CelebA)</th><th>{this}</th>{heads}<th>verdict (this run)</th></tr>"
+            f"{body}</table></section>")
 
 
 def environment_html(env: dict) -> str:
@@ -108,9 +134,11 @@ def environment_html(env: dict) -> str:
             f"</summary>{value_html(params)}</details></section>")
 
 
-def write_report(run_dir: str | os.PathLike, spread: dict[str, float] | None = None) -> Path:
+def write_report(run_dir: str | os.PathLike, spread: dict[str, float] | None = None,
+                 references: dict[str, dict] | None = None) -> Path:
     """Write ``report.html`` into the run directory and return its path. ``spread``: the
-    baseline's seed spreads, so that claims near their line read "within noise"."""
+    baseline's seed spreads, so that claims near their line read "within noise";
+    ``references``: baselines whose claims the findings table shows beside the run's."""
     run_dir = Path(run_dir)
     results = store.read_results(run_dir)
     timings = read_json(run_dir / "timings.json", {})
@@ -129,7 +157,12 @@ def write_report(run_dir: str | os.PathLike, spread: dict[str, float] | None = N
                         f"</h2><h3>Recorded values</h3>{table}<h3>Figures</h3>{figs or '<p>none</p>'}"
                         f"</section>")
     data = read_json(run_dir / "data.json", {})
-    origin = (f"<p>Data: {html.escape(str(data['source']))}"
+    images = data.get("images") or {}
+    used = (f"<br><small>which photos: the first {images['count']:,} of {images['available']:,} "
+            f"in {html.escape(str(images['folder']))} ({html.escape(images['selection'])}; from "
+            f"{html.escape(images['first'][0])} to {html.escape(images['last'])}); sha256 of "
+            f"their names {images['names_sha256']}</small>") if images else ""
+    origin = (f"<p>Data: {html.escape(str(data['source']))}{used}"
               + "".join(f"<br><small>{html.escape(str(n))}</small>" for n in data.get("notes", []))
               + "</p>") if data.get("source") else ""
     ran = {p.stem for p in (run_dir / "notebooks").glob("*.ipynb")}
@@ -148,12 +181,13 @@ table.inner th, table.inner td {{ font-size: 90%; }} img {{ max-width: 100%; dis
 margin: 1em 0; border: 1px solid #eee; }} .t {{ color: #777; font-weight: normal; }}
 tr.holds td:last-child {{ background: #e3f4e3; }} tr.fails td:last-child {{ background: #fbe3e3; }}
 tr.unmeasured td:last-child {{ background: #eee; }} tr.noise td:last-child {{ background: #fff4d6; }}
+td.holds {{ background: #f1faf1; }} td.fails {{ background: #fdf1f1; }} td.noise {{ background: #fffaeb; }}
 small {{ color: #777; }}
 </style></head><body>
 <h1>Run report: {html.escape(run_dir.name)}</h1>
 <p>Run directory: <code>{html.escape(str(run_dir))}</code></p>
 {origin}
-{findings_html(claims.evaluate(results, spread=spread))}
+{findings_html(claims.evaluate(results, spread=spread), references, KIND.get(data.get("kind"), ""))}
 {environment_html(results.get("environment", {}))}
 {left_out}
 {''.join(sections) or '<p>No executed notebooks in this run.</p>'}

@@ -20,10 +20,11 @@ from pathlib import Path
 from . import baseline, claims, config, store
 from .core.files import atomic_write_json, read_json, sha256_file
 from .report import write_report
-from .steps import external
+from .steps import dataset, external
 from .steps.artifacts import check_inputs, data_info
 
 NB_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
+PROBES = external.PROBES  # the notebook that probes labels
 
 
 class NotebookFailed(RuntimeError):
@@ -133,10 +134,15 @@ def run_series(profile: str = "default", data: str | None = None,
     z-points are a VAE's means); the others are recorded as left out with their reasons. Every
     input is checked before anything is written."""
     overrides = dict(overrides or {})
-    zs, notes, pics, facts = None, [], None, None
-    if (decoder is not None or images is not None or labels is not None or vae) and z is None:
-        raise external.InputError("--decoder, --images, --labels and --vae go with --z (your "
-                                  "own z-points)")
+    zs, notes, pics, facts, unlabelled = None, [], None, None, None
+    if (decoder is not None or images is not None or vae) and z is None:
+        raise external.InputError("--decoder, --images and --vae go with --z (your own "
+                                  "z-points)")
+    if labels is not None and z is None:
+        if data is None:
+            raise external.InputError("--labels labels photos (with --data PATH) or your own "
+                                      "z-points (with --z PATH); found neither")
+        overrides["labels"] = str(labels)
     if z is not None:
         zs = external.read_z(z, z_key)
         overrides.setdefault("z_dim", zs.shape[1])  # z_dim comes from the data
@@ -150,7 +156,14 @@ def run_series(profile: str = "default", data: str | None = None,
         if labels is not None:
             facts = (*external.read_labels(labels, len(zs)), labels)
         only = external.notebooks_for(only, pics is not None, facts is not None, vae)
-    config.load(profile, data=data, **overrides)  # fail before the first kernel starts
+    cfg = config.load(profile, data=data, **overrides)  # fail before the first kernel starts
+    if zs is None and cfg.data_source == "photos":
+        photos = dataset.check_photos(cfg)  # the listing and the labels, before any write
+        if photos.labels is None and not (only or start):
+            only = [nb.name[:2] for nb in find_notebooks(notebooks_dir) if nb.stem != PROBES]
+            unlabelled = ("the photos have no labels: give --labels labels.csv (a 'file' column "
+                          "and one numeric column per factor) or put CelebA's "
+                          "list_attr_celeba.txt beside the folder")
     notebooks = find_notebooks(notebooks_dir, start, only)  # before anything is created
     run_path = Path(run_dir or config.default_run_dir(profile)).expanduser().resolve()
     if zs is not None:
@@ -164,6 +177,9 @@ def run_series(profile: str = "default", data: str | None = None,
         log(f"z-points: {zs.shape[0]:,} x {zs.shape[1]} from {Path(z).expanduser().resolve()}; "
             f"notebooks {', '.join(only)} analyse "
             f"them, the others are left out (reasons in the report)")
+    if unlabelled:
+        store.RunDir(run.path, PROBES).record("skipped", unlabelled)
+        log(f"note: notebook 07 is left out: {unlabelled}")
     check_inputs(run, [nb.stem for nb in notebooks])  # before any notebook runs for minutes
     os.environ.setdefault("NBHELPERS_STATIC", "1")  # no widget frontend under papermill
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ lines, not even cuInit's error
@@ -179,15 +195,19 @@ def run_series(profile: str = "default", data: str | None = None,
     timings = read_json(run.path / "timings.json", {})
     timings.update({name: round(seconds, 2) for name, seconds in done.items()})
     atomic_write_json(run.path / "timings.json", timings)
-    report = write_report(run.path, baseline_spread(run.path))
+    report = write_report(run.path, baseline_spread(run.path), references(run.path))
     log(f"report: {report}")
     log(verdict(run.path))
     return run.path
 
 
+def baselines_dir() -> Path:
+    return config.project_root() / "baselines"
+
+
 def baseline_path(profile: str) -> Path:
-    """The committed baseline of a profile: ``baselines/<profile>.json`` in the project."""
-    return config.project_root() / "baselines" / f"{profile}.json"
+    """The committed baseline of a profile on the synthetic faces: ``baselines/<profile>.json``."""
+    return baselines_dir() / f"{profile}.json"
 
 
 def load_baseline(path: str | os.PathLike) -> dict:
@@ -200,32 +220,78 @@ def load_baseline(path: str | os.PathLike) -> dict:
     return base
 
 
-def _baseline_file(results: dict, run_dir, baseline_file) -> Path:
-    if baseline_file is not None:
-        return Path(baseline_file)
-    profile = results.get("environment", {}).get("profile")
+def baseline_data(base: dict) -> dict:
+    """Which images a baseline was made on (baselines written before it: synthetic faces)."""
+    return base.get("data") or {"kind": "synthetic"}
+
+
+def photo_baselines(profile: str) -> list[Path]:
+    """The committed baselines of a profile on photos: ``baselines/<profile>-<name>.json``."""
+    out = []
+    for path in sorted(baselines_dir().glob(f"{profile}-*.json")):
+        base = read_json(path)
+        if isinstance(base, dict) and baseline_data(base).get("kind") == "photos":
+            out.append(path)
+    return out
+
+
+def baseline_for(run_dir) -> tuple[Path | None, str]:
+    """(the committed baseline made on this run's profile and images, or None; why none). A run
+    on photos takes the baseline made on the same photos (``steps.dataset.data_identity``), a
+    run on synthetic faces ``baselines/<profile>.json``, a run of external z-points none."""
+    info = data_info(run_dir)
+    if info.get("kind") == "external":
+        return None, (f"the z-points are {info.get('source')}; the baselines describe the "
+                      f"series' own runs")
+    profile = store.read_results(run_dir).get("environment", {}).get("profile")
     if profile is None:
         raise ValueError(f"{Path(run_dir) / store.RESULTS} names no profile (no "
                          f"'environment'); pass --baseline FILE")
-    return baseline_path(profile)
-
-
-def external_source(run_dir) -> str | None:
-    """Where the z-points of an external-z run came from (``steps.external``), else None."""
-    info = data_info(run_dir)
-    return info.get("source") if info.get("kind") == "external" else None
+    if info.get("kind") != "photos":
+        return baseline_path(profile), ""
+    want = dataset.data_identity(info)
+    for path in photo_baselines(profile):
+        if baseline_data(read_json(path)) == want:
+            return path, ""
+    images = info.get("images", {})
+    return None, (f"no baseline of the {profile} profile was made on these photos "
+                  f"({images.get('count', '?'):,} from {images.get('folder')}); the committed ones "
+                  f"are {[p.name for p in photo_baselines(profile)] or 'none'}; make one from "
+                  f"runs with several seeds: python -m nbhelpers baseline --runs RUN ... --out "
+                  f"baselines/{profile}-NAME.json")
 
 
 def baseline_spread(run_dir) -> dict[str, float] | None:
-    """The seed spreads of the run's profile's committed baseline, or None (none, unreadable,
-    or a run of external z-points, which no seed spread of the series describes)."""
-    if external_source(run_dir):
-        return None
-    profile = store.read_results(run_dir).get("environment", {}).get("profile")
+    """The seed spreads of the committed baseline that describes the run, or None (none,
+    unreadable, or a run of external z-points, which no seed spread of the series describes)."""
     try:
-        return baseline.spreads(load_baseline(baseline_path(profile))) if profile else None
+        path, _ = baseline_for(run_dir)
+        return baseline.spreads(load_baseline(path)) if path else None
     except (ValueError, OSError, KeyError, TypeError):
         return None
+
+
+def references(run_dir) -> dict[str, dict]:
+    """{label: baseline} of the committed baselines of the run's profile that the report's
+    findings table shows beside the run: "real faces" (a baseline on photos, the run's own
+    where it has one) and "synthetic faces" (``baselines/<profile>.json``)."""
+    profile = store.read_results(run_dir).get("environment", {}).get("profile")
+    if profile is None:
+        return {}
+    out = {}
+    try:
+        own, _ = baseline_for(run_dir)
+    except ValueError:
+        own = None
+    photos = photo_baselines(profile)
+    real = own if own in photos else (photos[0] if photos else None)
+    for label, path in (("real faces", real), ("synthetic faces", baseline_path(profile))):
+        try:
+            if path is not None and path.exists():
+                out[label] = {**load_baseline(path), "file": path.name}
+        except (ValueError, OSError):
+            pass
+    return out
 
 
 def statuses(rows: list[dict]) -> dict[str, str]:
@@ -233,34 +299,34 @@ def statuses(rows: list[dict]) -> dict[str, str]:
 
 
 def check(run_dir: str | os.PathLike, baseline_file: str | os.PathLike | None = None
-          ) -> tuple[list[dict], baseline.Drift | None, Path]:
-    """The claims of a run and its comparison with its baseline (default: the one of the run's
-    profile; None when that is not committed). Claims near their line read "within noise" by
-    the baseline's seed spreads."""
+          ) -> tuple[list[dict], baseline.Drift | None, Path | None, str]:
+    """The claims of a run and its comparison with its baseline (default: the committed one
+    made on the run's profile and images, ``baseline_for``), and why there is none. Claims near
+    their line read "within noise" by the baseline's seed spreads."""
     results = store.read_results(run_dir)
-    path = _baseline_file(results, run_dir, baseline_file)
-    if baseline_file is None and not path.exists():
-        return claims.evaluate(results), None, path
+    if baseline_file is not None:
+        path, why = Path(baseline_file), ""
+    else:
+        path, why = baseline_for(run_dir)
+        if path is not None and not path.exists():
+            path, why = None, f"no baseline at {path}: nothing to compare with"
+    if path is None:
+        return claims.evaluate(results), None, None, why
     base = load_baseline(path)
     rows = claims.evaluate(results, spread=baseline.spreads(base))
-    return rows, baseline.compare(results, base, statuses(rows)), path
+    return rows, baseline.compare(results, base, statuses(rows)), path, ""
 
 
 def verdict(run_dir: str | os.PathLike) -> str:
-    """The claims table and, when the profile has a baseline, the check's verdict, as text."""
-    origin = external_source(run_dir)
-    if origin:
-        return ("findings:\n" + claims.summary(claims.evaluate(store.read_results(run_dir)))
-                + f"\nno baseline check: the z-points are {origin}; the baselines describe the "
-                  f"series' own runs")
+    """The claims table and, when a baseline describes the run, the check's verdict, as text."""
     try:  # a damaged baseline must not fail a finished run
-        rows, drift, path = check(run_dir)
+        rows, drift, path, why = check(run_dir)
     except (ValueError, OSError, KeyError, TypeError) as exc:
         text = "findings:\n" + claims.summary(claims.evaluate(store.read_results(run_dir)))
         return text + f"\nbaseline check not possible: {exc}"
     text = "findings:\n" + claims.summary(rows)
     if drift is None:
-        return text + f"\nno baseline at {path}: nothing to compare with"
+        return text + f"\nno baseline check: {why}"
     return text + f"\n{drift.report()}\n  (against {path}; drift is news, not a failed run: " \
                   f"'python -m nbhelpers check {run_dir}' exits 1 on it)"
 
@@ -288,14 +354,14 @@ def main_run(args) -> int:
 def main_check(args) -> int:
     """``check``: print the claims and the comparison; 1 on drift, 2 on an unusable input."""
     try:
-        rows, drift, path = check(args.run_dir, args.baseline)
+        rows, drift, path, why = check(args.run_dir, args.baseline)
     except (ValueError, FileNotFoundError, json.JSONDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print("findings:\n" + claims.summary(rows))
     if drift is None:
-        print(f"error: no baseline at {path}; write one with 'python -m nbhelpers baseline "
-              f"--runs {args.run_dir} ...' or pass --baseline FILE", file=sys.stderr)
+        print(f"error: {why}; write a baseline with 'python -m nbhelpers baseline --runs "
+              f"{args.run_dir} ...' or pass --baseline FILE", file=sys.stderr)
         return 2
     print(f"{drift.report(limit=10_000)}\n  (against {path})")
     return 0 if drift.ok else 1
@@ -317,12 +383,22 @@ def main_baseline(args) -> int:
         print(f"error: expected runs of one profile with different seeds, found profiles "
               f"{sorted(map(str, profiles))} and seeds {seeds}", file=sys.stderr)
         return 2
+    data = [dataset.data_identity(data_info(run_dir)) for run_dir in args.runs]
+    if any(d != data[0] for d in data):
+        print(f"error: expected runs on the same images, found {len({str(d) for d in data})} "
+              f"different data sets ({', '.join(sorted({d['kind'] for d in data}))})",
+              file=sys.stderr)
+        return 2
+    if data[0]["kind"] == "external":
+        print("error: runs of external z-points have no baseline (the baselines describe the "
+              "series' own runs)", file=sys.stderr)
+        return 2
     lend = load_baseline(args.scale_from) if args.scale_from else None
     profile = profiles.pop()
     note = (f"profile {profile}, seeds {', '.join(map(str, seeds))}"
             + (f"; relative tolerances of {Path(args.scale_from).name} where wider"
                if lend else "") + (f"; {args.note}" if getattr(args, "note", "") else ""))
-    first = baseline.make_baseline(runs, note, lend)
+    first = baseline.make_baseline(runs, note, lend, data[0])
     spread = baseline.spreads(first)
     per_seed = [statuses(claims.evaluate(r, spread=spread)) for r in runs]
     agreed = {}
@@ -330,7 +406,12 @@ def main_baseline(args) -> int:
         votes = {s[cid] for s in per_seed} - {claims.NOT_MEASURED}
         agreed[cid] = (votes.pop() if len(votes) == 1 else
                        claims.NOISE if votes else claims.NOT_MEASURED)
-    out = Path(args.out) if args.out else baseline_path(profile)
+    if args.out:
+        out = Path(args.out)
+    elif data[0]["kind"] == "photos":
+        out = baselines_dir() / f"{profile}-photos-{data[0]['names_sha256'][:8]}.json"
+    else:
+        out = baseline_path(profile)
     base = {**first, "claims": agreed}
     atomic_write_json(out, base)
     print(f"wrote {out}: {len(base['values'])} values from {len(runs)} runs ({note}); "

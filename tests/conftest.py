@@ -11,6 +11,9 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# Real CelebA faces for tests: beside the project on our machines and in CI, never in the
+# repository (research use only) and not in a user's clone, where the tests that need them skip.
+SHARED_FACES = ROOT.parent / "shared" / "data" / "celeba-10k"
 
 # tests/browser drives JupyterLab in Chromium: only `make test-browser` (which sets this) runs it;
 # `make test` needs nothing but Python.
@@ -59,3 +62,25 @@ def correlated():
     rng = np.random.default_rng(0)
     cov = np.array([[4.0, 1.8], [1.8, 1.5]])
     return rng.multivariate_normal([1.0, -2.0], cov, 50_000), cov
+
+
+@pytest.fixture(scope="session")
+def shared_faces() -> Path:
+    """The folder of 10,000 real CelebA faces (89x109) with list_attr_celeba.txt beside it."""
+    folder = SHARED_FACES / "img_align_celeba"
+    if not folder.is_dir():
+        pytest.skip(f"no real faces at {SHARED_FACES}: they lie beside the project as "
+                    f"../shared/data on our machines and in CI (research use only, never in the "
+                    f"repository); a clone without them skips the tests on real faces")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_smoke_run(shared_faces, tmp_path_factory):
+    """The whole notebook series executed once with the smoke profile on the real faces."""
+    from nbhelpers import runner
+
+    run_dir = tmp_path_factory.mktemp("real_smoke_run")
+    runner.run_series("smoke", data=str(shared_faces), run_dir=run_dir, log=lambda *a, **k: None,
+                      stream_stdout=False)
+    return run_dir

@@ -92,7 +92,7 @@ def test_scale_from_lends_a_wider_relative_tolerance():
 
 
 def test_report_puts_changed_claims_first_then_the_farthest_move_then_missing_and_added():
-    b = baseline.make_baseline([_run(s / 100) for s in range(5)], claims_rows={"voids": "holds"})
+    b = {**baseline.make_baseline([_run(s / 100) for s in range(5)]), "claims": {"voids": "holds"}}
     now = _run(0.02)
     now["01_autoencoder_training"]["loss_last_epoch"] = 0.9  # far
     now[NB2]["fit_r2_median"] = 1.0  # a little past its tolerance

@@ -15,7 +15,9 @@ NB = claims.NB
 def _results() -> dict:
     """results.json of a run in which every finding of the blog holds (z_dim 256)."""
     return {
-        NB["01"]: {"loss_first_epoch": 0.65, "loss_last_epoch": 0.55},
+        NB["01"]: {"loss_first_epoch": 0.65, "loss_last_epoch": 0.55,
+                   "reconstruction": {"faces": 500, "loss": 0.52, "mean_face_loss": 0.66,
+                                      "floor": 0.5, "excess_share": 0.125, "identified": 0.9}},
         NB["02"]: {"fit_r2_median": 0.99, "off_center_count": 5, "off_centre_count": 5,
                    "broad_count": 0, "off_centre_share": 0.0195, "broad_share": 0.0,
                    "z_dim": 256,
@@ -44,7 +46,9 @@ def _results() -> dict:
                                "ae/gmm": {"precision": 0.95, "frechet": 2.04}},
                    "mvn_precision_margin": 0.83, "best_naive": "uniform_range",
                    "best_naive_precision": 0.10, "gmm_frechet_ratio": 0.544},
-        NB["07"]: {"gaussian_question": {
+        NB["07"]: {"attribute_arithmetic": {
+            "rise_median": 0.4, "attributes": {"Smiling": {"probability": [0.1, 0.3, 0.5]}}},
+            "gaussian_question": {
             "carried_share": 0.7,
             "table": {"normal": {"PCA components": {"ks_median": 0.01}},
                       "uniform": {"PCA components": {"ks_median": 0.05}}}}},
@@ -56,6 +60,9 @@ def _results() -> dict:
 # claim id -> (recorded key, a value that breaks its finding)
 BREAKS = {
     "ae_loss_falls": (NB["01"] + "/loss_last_epoch", 0.7),
+    "ae_beats_mean_face": (NB["01"] + "/reconstruction/excess_share", 0.8),
+    "reconstructions_identify_faces": (NB["01"] + "/reconstruction/identified", 0.2),
+    "attribute_arithmetic": (NB["07"] + "/attribute_arithmetic/rise_median", 0.05),
     "axes_gaussian": (NB["02"] + "/fit_r2_median", 0.6),
     "few_axes_off_centre": (NB["02"] + "/off_centre_share", 0.27),
     "few_axes_broad": (NB["02"] + "/broad_share", 0.2),
@@ -142,6 +149,7 @@ def test_a_value_within_its_seed_spread_of_the_line_is_within_noise():
 def test_blog_and_ours_are_marked_and_the_summary_counts():
     ours = {c.id for c in claims.CLAIMS if c.ours}
     assert ours == {"radius_peak_scaled", "voids", "components_80pct_share",
+                    "ae_beats_mean_face", "reconstructions_identify_faces", "attribute_arithmetic",
                     "gaussian_from_factors", "tiny_kl_like_ae",
                     "extra_dense_comparable_loss", "ellipses_2sigma_bivariate", "few_axes_broad",
                     "ellipses_3sigma_bivariate"}

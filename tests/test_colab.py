@@ -84,11 +84,11 @@ def test_setup_copies_extracts_and_skips_on_second_run(drive, capsys):
     again = capsys.readouterr().out
     assert f"skipped, unchanged: {zcopy}" in again
     assert f"skipped, unchanged: {local / 'list_eval_partition.txt'}" in again
-    # the copied data feed the CelebA loader
-    from nbhelpers.data.celeba import build_celeba_cache
+    # the copied data feed the photo loader, with CelebA's partition file beside them
+    from nbhelpers.data.photos import build_photo_cache
 
-    cache = build_celeba_cache(local / "img_align_celeba", drive["tmp"] / "cache", size=16,
-                               progress=False)
+    cache = build_photo_cache(local / "img_align_celeba", drive["tmp"] / "cache", size=16,
+                              split="train", progress=False)
     assert np.load(cache).shape == (4, 16, 16, 3)
 
 

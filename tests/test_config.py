@@ -13,7 +13,7 @@ def test_profiles_have_the_designed_shapes():
 
 def test_celeba_profile_takes_every_image(tmp_path):
     cfg = config.load("celeba", data=tmp_path)
-    assert cfg.n_images is None and cfg.data_source == "celeba" and cfg.image_size == 96
+    assert cfg.n_images is None and cfg.data_source == "photos" and cfg.image_size == 96
 
 
 def test_unknown_profile_lists_allowed():
@@ -38,7 +38,7 @@ def test_missing_data_path():
 
 
 def test_celeba_without_data_says_how_to_give_it():
-    with pytest.raises(ConfigError, match="needs data="):
+    with pytest.raises(ConfigError, match="photos need data="):
         config.load("celeba")
 
 
@@ -149,3 +149,22 @@ def test_paired_t_sne_settings_and_planes_must_match():
         config.load("smoke", tsne_pca_sizes=(100, 200))
     with pytest.raises(ConfigError, match="pairs of PCA axes, found 3 values"):
         config.load("smoke", zoom_planes=(0, 1, 2))
+
+
+def test_data_takes_photos_with_every_profile(tmp_path):
+    for profile in ("smoke", "default", "celeba"):
+        cfg = config.load(profile, data=tmp_path)
+        assert cfg.data_source == "photos" and cfg.data == str(tmp_path)
+    assert config.load("smoke", data=tmp_path, data_source="celeba").data_source == "photos"
+    with pytest.raises(ConfigError, match="data_source 'synthetic' draws its own faces"):
+        config.load("smoke", data=tmp_path, data_source="synthetic")
+
+
+def test_labels_go_with_photos_and_must_exist(tmp_path):
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,x\n")
+    assert config.load("smoke", data=tmp_path, labels=labels).labels == str(labels)
+    with pytest.raises(ConfigError, match="they go with data="):
+        config.load("smoke", labels=labels)
+    with pytest.raises(ConfigError, match="labels file does not exist: '/no/labels.csv'"):
+        config.load("smoke", data=tmp_path, labels="/no/labels.csv")

@@ -119,3 +119,53 @@ def test_mig_keeps_the_levels_of_a_discrete_factor_with_32_of_them():
     expected = (mutual_info_score(levels, zc[:, 0]) - mutual_info_score(levels, zc[:, 1])) \
         / mutual_info_score(levels, levels)
     assert score == pytest.approx(expected) and 0.75 < score < 0.9  # binned to 20: about 1
+
+
+def test_binary_factors_are_probed_as_classes_with_the_known_auc():
+    """z_1 = y + N(0, sigma^2) for a 0/1 attribute y: the best classifier's ROC AUC is
+    Phi(1 / (sigma sqrt 2)), 0.760 at sigma = 1 and 0.921 at sigma = 0.5; a -1/1 attribute is the
+    same attribute; a continuous factor beside them keeps its R^2."""
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(5)
+    n = 8_000
+    y = (rng.random((n, 2)) < [0.3, 0.5]).astype(float)
+    cont = rng.standard_normal(n)
+    z = np.c_[y[:, 0] + rng.standard_normal(n), y[:, 1] + 0.5 * rng.standard_normal(n),
+              cont + 0.5 * rng.standard_normal(n), rng.standard_normal((n, 3))]
+    f = np.c_[y[:, 0], 2 * y[:, 1] - 1, cont]
+    probe = probe_factors(z, f, ["a", "b", "c"])
+    assert list(probe.binary) == [True, True, False]
+    assert probe.auc[:2] == pytest.approx([norm.cdf(1 / np.sqrt(2)), norm.cdf(2 / np.sqrt(2))],
+                                          abs=0.02)
+    assert np.isnan(probe.r2[:2]).all() and probe.r2[2] == pytest.approx(0.8, abs=0.03)
+    table = probe.table()
+    assert table["a"]["kind"] == "binary" and table["a"]["best_axis"] == 0
+    assert table["c"]["kind"] == "continuous" and set(probe.summary()) >= {
+        "r2_mean", "auc_mean", "balanced_accuracy_mean"}
+    # informativeness as disentanglement_lib: accuracy of the binary factors, R^2 of the other
+    assert probe.dci["informativeness"] == pytest.approx(
+        (probe.accuracy[0] + probe.accuracy[1] + probe.r2[2]) / 3)
+    p = probe.predict(np.c_[[6.0, -6.0], [0.0, 0.0], np.zeros((2, 4))], "a")
+    assert p[0] > 0.9 and p[1] < 0.1
+
+
+def test_attribute_direction_finds_the_planted_shift_and_its_probe_sees_it_added():
+    from nbhelpers.latent import attributes
+
+    rng = np.random.default_rng(6)
+    z = rng.standard_normal((6_000, 5))
+    mask = rng.random(6_000) < 0.4
+    z[mask, 2] += 2.0
+    d = attributes.attribute_direction(z, mask, "smile")
+    np.testing.assert_allclose(d.vector, [0, 0, 2, 0, 0], atol=0.1)
+    start = z[~mask][:200]
+    steps = attributes.attribute_steps(start, d.vector, (0.0, 1.0, 2.0))
+    assert steps.shape == (3, 200, 5)
+    p = [d.probability(s).mean() for s in steps]
+    assert p[0] < 0.3 < 0.6 < p[1] < p[2] and d.auc > 0.8
+    names, values = ["glasses", "x", "smile"], np.c_[mask, rng.standard_normal(6_000),
+                                                      rng.standard_normal(6_000)]
+    masks = attributes.attribute_masks(names, values)
+    assert list(masks) == ["glasses", "smile"]  # named first; a continuous one split at its median
+    assert masks["smile"].mean() == pytest.approx(0.5, abs=1e-3)

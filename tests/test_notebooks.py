@@ -216,7 +216,7 @@ def test_every_key_a_claim_reads_is_recorded(results):
 def test_smoke_run_matches_the_committed_baseline(smoke_run, results):
     from nbhelpers import baseline, runner
 
-    rows, drift, path = runner.check(smoke_run)
+    rows, drift, path, why = runner.check(smoke_run)
     assert path == config.project_root() / "baselines" / "smoke.json"
     assert drift.ok, drift.report()
     assert 60 <= drift.compared <= 120 and not drift.added

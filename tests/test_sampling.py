@@ -119,6 +119,8 @@ def test_gaussian_mixture_sampling_leaves_the_fitted_mixture_unchanged():
 
 
 def test_paths_and_attribute_vectors():
+    from nbhelpers.latent import attributes
+
     a, b = np.zeros(3), np.array([2.0, 4.0, 6.0])
     line = sampling.line(a, b, 5)
     np.testing.assert_allclose(line[2], [1, 2, 3])
@@ -127,9 +129,9 @@ def test_paths_and_attribute_vectors():
     z = rng.standard_normal((4000, 3))
     mask = rng.random(4000) < 0.3
     z[mask] += [0.0, 2.0, 0.0]
-    vec = sampling.attribute_vector(z, mask)
+    vec = attributes.attribute_vector(z, mask)
     np.testing.assert_allclose(vec, [0, 2, 0], atol=0.12)
-    steps = sampling.attribute_steps(z[0], vec, (0, 1))
+    steps = attributes.attribute_steps(z[0], vec, (0, 1))
     np.testing.assert_allclose(steps[1] - steps[0], vec, atol=1e-6)
     with pytest.raises(ValueError, match="with and without"):
-        sampling.attribute_vector(z, np.ones(4000, bool))
+        attributes.attribute_vector(z, np.ones(4000, bool))

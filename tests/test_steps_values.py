@@ -33,6 +33,13 @@ def test_a_way_within_its_noise_is_not_measured():
     assert noisy["radius"] is None and noisy["precision"] is None and noisy["worst"] is None
 
 
+def test_a_collapsed_vae_radius_of_zero_has_no_way_in_logarithms():
+    """Seen on real faces (smoke, seed 3): the weight-1 VAE of the sweep collapsed its mu to 0,
+    radius peak 0; the way in log radius is not measured, the precision way still is."""
+    way = tiny_kl_way(_rows((9.0, 8.0, 3.0, 0.0), (0.1, 0.3, 0.7, 0.9)), 2_000)
+    assert way["radius"] is None and way["worst"] == way["precision"] == pytest.approx(0.25)
+
+
 def test_a_sweep_without_the_ae_reference_says_so():
     rows = {"0.001": {"radius_peak": 1.0, "precision": 0.1},
             "1": {"radius_peak": 1.0, "precision": 0.1}}

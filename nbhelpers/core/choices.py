@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 PROFILES = ("smoke", "default", "celeba")
-DATA_SOURCES = ("synthetic", "celeba")
+DATA_SOURCES = ("synthetic", "photos")  # built-in faces, or a folder or zip of face photos
+DATA_SOURCE_ALIASES = {"celeba": "photos"}  # the name before any photo folder was taken
 FACTOR_DISTRIBUTIONS = ("normal", "uniform")
 LOSSES = ("bce", "mse")
 ACTIVATIONS = ("relu", "leaky_relu", "selu")

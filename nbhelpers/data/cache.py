@@ -1,8 +1,9 @@
 """uint8 image caches: building the synthetic-face cache, opening any cache with its labels.
 
 A cache is one ``.npy`` of shape (N, H, W, 3), uint8, opened memory-mapped, with a ``.json``
-beside it that says what it holds, and its labels: ``.factors.npz`` for synthetic faces (the
-factors that drew each face), ``.attrs.npy`` for CelebA (the 40 attributes).
+beside it that says what it holds; a synthetic-face cache has ``.factors.npz`` beside it too (the
+factors that drew each face). Photos' labels are not part of their cache: they depend on the
+labels file a run names (``data.labels``), so the run keeps them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .synthfaces import draw_factors, render_blocks
 
 @dataclass
 class Dataset:
-    """An opened image cache with its labels (synthetic factors or CelebA attributes)."""
+    """An opened image cache with its labels (synthetic factors, or photos' labels)."""
 
     images: np.ndarray  # uint8 memmap (N, H, W, 3)
     path: Path
@@ -69,22 +70,18 @@ def synthetic_cache(cache_dir: str | os.PathLike, n: int, size: int, seed: int =
     return npy
 
 
-def open_labelled(path: str | os.PathLike, source: str, shape=None) -> Dataset:
-    """Open the cache at ``path`` with its labels; ``shape``, when given, must match."""
+def open_labelled(path: str | os.PathLike, source: str, shape=None,
+                  labels: dict[str, np.ndarray] | None = None) -> Dataset:
+    """Open the cache at ``path``; ``shape``, when given, must match. Its labels: ``labels``
+    when given (photos' labels, kept by the run), else the synthetic factors beside the cache."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"image cache not found: {path}")
     images = open_cache(path)
     if shape is not None and list(images.shape) != list(shape):
         raise ValueError(f"{path}: expected shape {tuple(shape)}, found {images.shape}")
-    labels: dict[str, np.ndarray] = {}
     factors = path.with_suffix(".factors.npz")
-    attrs = path.with_suffix(".attrs.npy")
-    if factors.exists():
+    if labels is None and factors.exists():
         with np.load(factors) as z:
             labels = {k: z[k] for k in z.files}
-    elif attrs.exists():
-        meta = read_json(path.with_suffix(".json"), {})
-        values = np.load(attrs)
-        labels = {name: values[:, i] for i, name in enumerate(meta.get("attributes", []))}
-    return Dataset(images, path, source, labels)
+    return Dataset(images, path, source, dict(labels or {}))

@@ -3,17 +3,21 @@
 ``probe_factors(z, factors)`` with z (N, D) and the factors that drew each image (N, K) returns a
 ``FactorProbe``:
 
-- ``r2`` (K,): a ridge regression per factor from standardised z, R^2 on held-out rows
-  (``test_size``): how well each factor can be read linearly from z. For z_k = s f_k + noise with
-  unit-variance f_k, the expected R^2 is s^2 / (s^2 + noise^2).
-- ``importances`` (D, K): |coefficient| of each standardised z axis in each factor's ridge
-  regression (scikit-learn's ``Ridge``): the matrix Eastwood and Williams (2018, "A Framework for
-  the Quantitative Evaluation of Disentangled Representations") build DCI from.
+- ``r2`` (K,): for a continuous factor, a ridge regression from standardised z, R^2 on held-out
+  rows (``test_size``): how well the factor can be read linearly from z. For z_k = s f_k + noise
+  with unit-variance f_k, the expected R^2 is s^2 / (s^2 + noise^2).
+- ``accuracy``, ``balanced_accuracy``, ``auc`` (K,): for a binary factor (two values: CelebA's
+  attributes, the synthetic faces' glasses), a logistic regression from standardised z, scored
+  on the held-out rows as a classifier.
+- ``importances`` (D, K): |coefficient| of each standardised z axis in each factor's probe: the
+  matrix Eastwood and Williams (2018, "A Framework for the Quantitative Evaluation of
+  Disentangled Representations") build DCI from.
 - ``dci``: as disentanglement_lib computes it, from importances normalised per factor:
   disentanglement (each code axis explains one factor: 1 - entropy of its row in base K,
   weighted by the row's share of all importance), completeness (each factor is explained by one
   axis: 1 - entropy of its column in base D, weighted by the column's share) and
-  informativeness (the mean held-out R^2).
+  informativeness (the mean held-out score: R^2 of continuous factors, accuracy of binary ones,
+  as disentanglement_lib scores its discrete factors).
 - ``mig``: the Mutual Information Gap (Chen et al. 2018) as computed in disentanglement_lib:
   z axes and continuous factors discretised into ``n_bins`` equal-width bins (20), discrete
   factors at their own levels, the mutual
@@ -59,8 +63,9 @@ def _entropy_rows(p: np.ndarray, base: int) -> np.ndarray:
     return 1.0 - h
 
 
-def dci(importances: np.ndarray, r2: np.ndarray) -> dict[str, float]:
-    """Disentanglement, completeness and informativeness from an importance matrix (D, K), by
+def dci(importances: np.ndarray, scores: np.ndarray) -> dict[str, float]:
+    """Disentanglement, completeness and informativeness (the mean of the probes' held-out
+    ``scores``) from an importance matrix (D, K), by
     disentanglement_lib's formulas (``evaluation/metrics/dci.py``): each factor's importances
     are normalised to sum to 1 first (its gradient-boosted trees' ``feature_importances_`` do),
     so rescaling a factor changes nothing; disentanglement weights each code by its share of all
@@ -73,7 +78,7 @@ def dci(importances: np.ndarray, r2: np.ndarray) -> dict[str, float]:
     dis = float((code_weight * _entropy_rows(r, k)).sum()) if k > 1 else 1.0
     com = float((factor_weight * _entropy_rows(r.T, d)).sum()) if d > 1 else 1.0
     return {"disentanglement": dis, "completeness": com,
-            "informativeness": float(np.mean(r2))}
+            "informativeness": float(np.mean(scores))}
 
 
 def mig(z: np.ndarray, factors: np.ndarray, n_bins: int = 20) -> tuple[float, np.ndarray]:
@@ -90,38 +95,96 @@ def mig(z: np.ndarray, factors: np.ndarray, n_bins: int = 20) -> tuple[float, np
     return float(gaps.mean()) if keep.any() else float("nan"), mi
 
 
+def is_binary(column: np.ndarray) -> bool:
+    """A factor with exactly two values (0/1, -1/1, a present/absent attribute): probed as a
+    class, not a number."""
+    return len(np.unique(column)) == 2
+
+
 @dataclass(frozen=True)
 class FactorProbe:
-    """What ``probe_factors`` measured (module docstring): held-out ``r2`` (K,), ``importances``
-    (D, K), ``dci``, ``mig`` and the ``mutual_information`` (D, K) it came from."""
+    """What ``probe_factors`` measured (module docstring): per factor the held-out ``r2``
+    (continuous factors; NaN for binary ones) or ``accuracy``, ``balanced_accuracy`` and ``auc``
+    (binary factors; NaN for continuous ones), the ``importances`` (D, K), ``dci``, ``mig`` and
+    the ``mutual_information`` (D, K) it came from; ``coef`` (D, K) and ``intercept`` (K,) of the
+    probes on z standardised by ``mean`` and ``scale`` (D,), for ``predict``."""
 
     names: list[str]
+    binary: np.ndarray  # (K,) bool
     r2: np.ndarray
+    accuracy: np.ndarray
+    balanced_accuracy: np.ndarray
+    auc: np.ndarray
     importances: np.ndarray
     dci: dict[str, float]
     mig: float
     mutual_information: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @property
+    def score(self) -> np.ndarray:
+        """(K,) what a probe reads of each factor: R^2 for continuous, ROC AUC for binary."""
+        return np.where(self.binary, self.auc, self.r2)
+
+    def predict(self, z: np.ndarray, factor: str) -> np.ndarray:
+        """The probe of ``factor`` on new z-points: the probability of the attribute (binary) or
+        the predicted value (continuous)."""
+        k = self.names.index(factor)
+        t = (np.asarray(z, np.float64) - self.mean) / self.scale @ self.coef[:, k] \
+            + self.intercept[k]
+        return 1.0 / (1.0 + np.exp(-t)) if self.binary[k] else t
 
     def table(self) -> dict[str, dict]:
-        """{factor: {r2, best_axis, best_axis_share}}: the held-out R^2 and the z axis carrying
-        the largest share of the factor's importance."""
+        """{factor: {kind, r2 or accuracy, balanced_accuracy and auc, best_axis,
+        best_axis_share}}: the held-out scores and the z axis carrying the largest share of the
+        factor's importance."""
         share = self.importances / np.maximum(self.importances.sum(axis=0), 1e-12)
-        return {name: {"r2": round(float(self.r2[k]), 4), "best_axis": int(share[:, k].argmax()),
-                       "best_axis_share": round(float(share[:, k].max()), 4)}
-                for k, name in enumerate(self.names)}
+        out = {}
+        for k, name in enumerate(self.names):
+            if self.binary[k]:
+                row = {"kind": "binary", "accuracy": _r(self.accuracy[k]),
+                       "balanced_accuracy": _r(self.balanced_accuracy[k]), "auc": _r(self.auc[k])}
+            else:
+                row = {"kind": "continuous", "r2": _r(self.r2[k])}
+            out[name] = {**row, "best_axis": int(share[:, k].argmax()),
+                         "best_axis_share": round(float(share[:, k].max()), 4)}
+        return out
 
     def summary(self) -> dict:
-        return {"r2_mean": round(float(self.r2.mean()), 4),
-                **{k: round(v, 4) for k, v in self.dci.items()}, "mig": round(self.mig, 4)}
+        """Means over the factors (``r2_mean`` over continuous ones, ``auc_mean`` and
+        ``balanced_accuracy_mean`` over binary ones, each where there are any), DCI and MIG."""
+        out = {}
+        if (~self.binary).any():
+            out["r2_mean"] = _r(np.nanmean(self.r2[~self.binary]))
+        if self.binary.any():
+            out["auc_mean"] = _r(np.nanmean(self.auc[self.binary]))
+            out["balanced_accuracy_mean"] = _r(np.nanmean(self.balanced_accuracy[self.binary]))
+        return {**out, **{k: round(v, 4) for k, v in self.dci.items()}, "mig": round(self.mig, 4)}
+
+
+def _r(v) -> float | None:
+    """A score rounded for the record; None where it could not be measured (one class only)."""
+    return None if not np.isfinite(v) else round(float(v), 4)
 
 
 def probe_factors(z: np.ndarray, factors: np.ndarray, names=None, alpha: float = 1.0,
                   test_size: float = 0.25, n_bins: int = 20, seed: int = 0,
                   max_points: int | None = 10_000) -> FactorProbe:
-    """Linear probes (ridge, ``alpha``) of each factor from standardised z, fitted on a random
-    ``1 - test_size`` of the rows and scored on the rest; DCI from their importances and R^2;
-    MIG on a random subset of ``max_points`` rows (None: all), ``n_bins`` bins per continuous
-    variable. ``seed`` picks the split and the subset."""
+    """Linear probes of each factor from standardised z, fitted on a random ``1 - test_size`` of
+    the rows and scored on the rest: a ridge regression (``alpha``) for a continuous factor
+    (held-out R^2), an L2 logistic regression (C = 1 / ``alpha``) for a binary one (held-out
+    accuracy, balanced accuracy and ROC AUC: binary attributes such as CelebA's are imbalanced,
+    Bald 2 %, so accuracy alone says little). DCI from their importances (|coefficient|) and
+    scores, informativeness as disentanglement_lib computes it for its discrete factors: mean
+    accuracy (R^2 for continuous factors); MIG on a random subset of ``max_points`` rows (None:
+    all), ``n_bins`` bins per continuous variable, binary factors at their two levels. ``seed``
+    picks the split and the subset."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import balanced_accuracy_score, roc_auc_score
+
     z = np.asarray(z, dtype=np.float64)
     f = np.asarray(factors, dtype=np.float64)
     f = f[:, None] if f.ndim == 1 else f
@@ -134,17 +197,36 @@ def probe_factors(z: np.ndarray, factors: np.ndarray, names=None, alpha: float =
     n_test = max(1, int(round(test_size * len(z))))
     test, train = order[:n_test], order[n_test:]
     mean, std = z[train].mean(axis=0), z[train].std(axis=0)
-    zs = (z - mean) / np.where(std > 0, std, 1.0)
+    scale = np.where(std > 0, std, 1.0)
+    zs = (z - mean) / scale
     names = list(names) if names is not None else [f"factor {k}" for k in range(f.shape[1])]
-    r2 = np.empty(f.shape[1])
-    importances = np.empty((z.shape[1], f.shape[1]))
-    for k in range(f.shape[1]):
-        model = Ridge(alpha=alpha).fit(zs[train], f[train, k])
-        pred = model.predict(zs[test])
-        resid = ((f[test, k] - pred) ** 2).sum()
-        total = max(((f[test, k] - f[test, k].mean()) ** 2).sum(), 1e-12)
-        r2[k] = 1.0 - resid / total
-        importances[:, k] = np.abs(model.coef_)
+    k_all = f.shape[1]
+    binary = np.array([is_binary(f[:, k]) for k in range(k_all)])
+    nan = np.full(k_all, np.nan)
+    r2, acc, bal, auc = nan.copy(), nan.copy(), nan.copy(), nan.copy()
+    coef, intercept = np.zeros((z.shape[1], k_all)), np.zeros(k_all)
+    for k in range(k_all):
+        y = f[:, k]
+        if binary[k]:
+            y = (y > y.min()).astype(int)
+            if len(np.unique(y[train])) < 2:
+                continue  # one class in the training rows: nothing to learn, scores stay NaN
+            model = LogisticRegression(C=1.0 / alpha, max_iter=1000).fit(zs[train], y[train])
+            prob = model.predict_proba(zs[test])[:, 1]
+            acc[k] = float(np.mean((prob > 0.5) == y[test]))
+            if len(np.unique(y[test])) == 2:
+                bal[k] = balanced_accuracy_score(y[test], prob > 0.5)
+                auc[k] = roc_auc_score(y[test], prob)
+            coef[:, k], intercept[k] = model.coef_[0], model.intercept_[0]
+        else:
+            model = Ridge(alpha=alpha).fit(zs[train], y[train])
+            pred = model.predict(zs[test])
+            resid = ((y[test] - pred) ** 2).sum()
+            total = max(((y[test] - y[test].mean()) ** 2).sum(), 1e-12)
+            r2[k] = 1.0 - resid / total
+            coef[:, k], intercept[k] = model.coef_, model.intercept_
+    score = np.nan_to_num(np.where(binary, acc, np.clip(r2, 0, 1)))
     rows = subset(len(z), max_points, seed)
     gap, mi = mig(z[rows], f[rows], n_bins)
-    return FactorProbe(names, r2, importances, dci(importances, np.clip(r2, 0, 1)), gap, mi)
+    return FactorProbe(names, binary, r2, acc, bal, auc, np.abs(coef), dci(np.abs(coef), score),
+                       gap, mi, coef, intercept, mean, scale)

@@ -231,7 +231,9 @@ def share_of_way(start: float, point: float, end: float, log: bool = False,
     """How far ``point`` lies on the way from ``start`` to ``end``, as a share of that way
     (0: at the start, 1: as far as the end), in logarithms with ``log``. None when the way is no
     longer than ``noise`` (both ends at one value, or within their noise: nothing to measure a
-    share of)."""
+    share of), or, in logarithms, when a value is not positive."""
+    if log and min(start, point, end) <= 0:
+        return None  # a radius of 0 (a collapsed posterior) has no place on a log scale
     f = math.log if log else float
     way = abs(f(end) - f(start))
     if not way > max(noise, 1e-12):

@@ -226,34 +226,3 @@ def standard_normal(n: int, z_dim: int, seed: int = 0) -> np.ndarray:
     """``n`` latent vectors drawn from N(0, I) (float32), deterministic for a seed: what a VAE's
     Decoder is trained to accept."""
     return np.random.default_rng(seed).standard_normal((n, z_dim)).astype(np.float32)
-
-
-def attribute_vector(z: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Mean z of the images with an attribute minus the mean z of those without."""
-    mask = np.asarray(mask, bool)
-    if mask.all() or not mask.any():
-        raise ValueError(f"the attribute needs images with and without it; found {mask.sum()} of "
-                         f"{len(mask)} with it")
-    z = np.asarray(z, np.float64)
-    return (z[mask].mean(axis=0) - z[~mask].mean(axis=0)).astype(np.float32)
-
-
-def attribute_steps(z0: np.ndarray, vector: np.ndarray, steps=(0.0, 0.5, 1.0, 1.5, 2.0)) -> np.ndarray:
-    """z0 + s * vector for each step s: (len(steps), d)."""
-    return (np.asarray(z0)[None, :] + np.asarray(steps)[:, None] * vector[None, :]).astype(np.float32)
-
-
-def attribute_masks(labels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Boolean masks for attribute arithmetic: CelebA's Smiling/Eyeglasses, or the synthetic
-    faces' glasses and smile (top against bottom half of the smile factor)."""
-    out = {}
-    if "Smiling" in labels:
-        out["smile"] = np.asarray(labels["Smiling"]) > 0
-    if "Eyeglasses" in labels:
-        out["glasses"] = np.asarray(labels["Eyeglasses"]) > 0
-    if "smile" in labels:
-        s = np.asarray(labels["smile"])
-        out["smile"] = s > np.median(s)
-    if "glasses" in labels:
-        out["glasses"] = np.asarray(labels["glasses"]) > 0.5
-    return out

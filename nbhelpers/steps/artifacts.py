@@ -23,6 +23,8 @@ def load_model(run: RunDir, rel: str, compile: bool = True):
     return keras.models.load_model(run.verified_path(rel), compile=compile)
 
 
+LABELS = "labels.npy"  # the labels behind the images or z-points (photos, external z-points)
+
 # What each notebook reads from the run directory, and what it writes there.
 NEEDS = {
     "02_latent_number_density": ("latent/z_ae.npy",),
@@ -32,7 +34,8 @@ NEEDS = {
     "06_face_generation": ("data.json", "latent/z_ae.npy", "models/ae.keras", "models/vae.keras",
                            "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
                            "latent/tsne_map.json"),
-    "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/z_vae.npy"),
+    "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/z_vae.npy",
+                                "models/ae.keras"),  # the AE: attribute arithmetic
     "08_vae_latent_space": ("data.json", "latent/z_vae.npy"),  # trains its own VAEs
 }
 # A run of external z-points (``steps.external``): notebook 06 draws with the given decoder.
@@ -40,7 +43,7 @@ EXTERNAL_NEEDS = {
     "06_face_generation": ("data.json", "latent/z_ae.npy", "models/decoder.keras",
                            "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
                            "latent/tsne_map.json"),
-    "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/labels.npy"),
+    "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", LABELS),
     "08_vae_latent_space": ("data.json", "latent/z_vae.npy"),
 }
 MAKES = {
@@ -49,6 +52,17 @@ MAKES = {
                           "latent/tsne_map.json"),
     "05_vae_extra_dense_layer": ("models/vae.keras", "latent/z_vae.npy"),
 }
+
+
+def needs(run_path) -> dict[str, tuple[str, ...]]:
+    """What each notebook of this run reads: ``NEEDS``; for external z-points
+    ``EXTERNAL_NEEDS`` in place of it; for photos with labels, notebook 07 reads them too."""
+    info = data_info(run_path)
+    if info.get("kind") == "external":
+        return {**NEEDS, **EXTERNAL_NEEDS}
+    if info.get("kind") == "photos" and info.get("labels"):
+        return {**NEEDS, "07_ground_truth_factors": (*NEEDS["07_ground_truth_factors"], LABELS)}
+    return NEEDS
 
 
 def data_info(run_path) -> dict:
@@ -68,9 +82,9 @@ def check_inputs(run: RunDir, notebooks: list[str]) -> None:
     broken input stops the run before a notebook works for minutes."""
     made: set[str] = set()
     problems = []
-    needs = {**NEEDS, **EXTERNAL_NEEDS} if is_external(run) else NEEDS
+    table = needs(run.path)
     for name in notebooks:
-        for rel in needs.get(name, ()):
+        for rel in table.get(name, ()):
             if rel in made:
                 continue
             try:

@@ -16,14 +16,15 @@ import numpy as np
 
 from .. import config
 from ..core.files import sha256_file
+from ..data.labels import is_binary
 from ..store import RunDir
-from .artifacts import data_info
+from .artifacts import LABELS, data_info
 
 ANALYSED = ("02_latent_number_density", "03_tsne_filaments", "04_pca_ellipses")
 GENERATION = "06_face_generation"  # with a decoder and the images behind the z-points
 PROBES = "07_ground_truth_factors"  # with the factors (labels) behind the z-points
 VAE_SPACE = "08_vae_latent_space"  # when the z-points are a VAE's means
-DECODER, LABELS = "models/decoder.keras", "latent/labels.npy"
+DECODER = "models/decoder.keras"
 LEFT_OUT = {
     "01_autoencoder_training": "the z-points come from outside the series: no AE trained here",
     "05_vae_extra_dense_layer": "trains and times the series' own VAEs on the series' images",
@@ -189,36 +190,14 @@ def read_images(path: str | Path, n: int) -> tuple[Path, tuple[int, ...]]:
 
 def read_labels(path: str | Path, n: int) -> tuple[list[str], np.ndarray]:
     """The factors behind the z-points: a CSV with a header of factor names and one row of
-    numbers per z-point, in the same order. Returns (names, values (n, K) float64)."""
-    import csv
+    numbers per z-point, in the same order (``data.labels.read_numeric_csv``). Returns (names,
+    values (n, K) float64); InputError naming the file, the column and the first rows."""
+    from ..data.labels import LabelError, read_numeric_csv
 
-    p = Path(path).expanduser()
-    if p.suffix.lower() != ".csv" or not p.is_file():
-        raise InputError(f"{p}: expected a .csv file of factors (a header of names, one row of "
-                         f"numbers per z-point)" + ("" if p.is_file() else ", found no such file"))
-    with open(p, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    if not rows or not any(h.strip() for h in rows[0]):
-        raise InputError(f"{p}: expected a header row of factor names, found an empty file")
-    names, body = [h.strip() for h in rows[0]], [r for r in rows[1:] if r]
-    if len(body) != n:
-        raise InputError(f"{p}: expected one row per z-point ({n:,}, in the same order), found "
-                         f"{len(body):,} rows")
-    values = np.empty((n, len(names)), np.float64)
-    for i, row in enumerate(body):
-        if len(row) != len(names):
-            raise InputError(f"{p}: row {i + 2} has {len(row)} fields, the header {len(names)}")
-        for j, cell in enumerate(row):
-            try:
-                values[i, j] = float(cell)
-            except ValueError:
-                raise InputError(f"{p}: column {names[j]!r} is not numeric: {cell!r} in row "
-                                 f"{i + 2}; encode categories as numbers") from None
-    if not np.isfinite(values).all():
-        bad = ~np.isfinite(values).all(axis=1)
-        raise InputError(f"{p}: {int(bad.sum())} rows hold NaN or infinite values, the first "
-                         f"row {int(np.argmax(bad)) + 2}")
-    return names, values
+    try:
+        return read_numeric_csv(path, n)
+    except LabelError as exc:
+        raise InputError(str(exc)) from None
 
 
 def check_decoder(path: str | Path, z_dim: int, image_shape: tuple[int, ...] | None = None,
@@ -264,8 +243,8 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
     """Put the checked z-points in ``run`` in place of notebook 01, name their origin in
     ``data.json`` (kind "external", no factors; with ``images`` their cache, which
     ``steps.dataset.open_dataset`` opens), copy ``decoder`` to ``models/decoder.keras``, and
-    put ``labels`` (names, values, file) in ``latent/labels.npy`` with their names in
-    ``data.json``; with ``vae`` the z-points are a VAE's means and also ``latent/z_vae.npy``
+    put ``labels`` (names, values, file) in ``labels.npy`` with their names in ``data.json``;
+    with ``vae`` the z-points are a VAE's means and also ``latent/z_vae.npy``
     for notebook 08; record each left-out notebook's reason. ``sha256``: the file's hash, when
     the caller has it already."""
     import shutil
@@ -278,14 +257,16 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
     if images is not None:
         info.update(path=str(images[0].resolve()), shape=list(images[1]), dtype="uint8")
     if labels is not None:
-        info.update(labels=list(labels[0]), labels_file=str(Path(labels[2]).expanduser()
-                                                                .resolve()))
+        info["labels"] = {"names": list(labels[0]), "source": str(Path(labels[2]).expanduser()
+                                                                   .resolve()),
+                          "binary": [is_binary(c) for c in labels[1].T]}
     info["vae"] = bool(vae)
     run.save_array("latent/z_ae.npy", z, source=source)
     if vae:
         run.save_array("latent/z_vae.npy", z, source=source)
     if labels is not None:
-        run.save_array(LABELS, labels[1], source=f"external labels from {info['labels_file']}")
+        run.save_array(LABELS, labels[1], source=f"external labels from "
+                                                 f"{info['labels']['source']}")
     if decoder is not None:
         src = Path(decoder).expanduser().resolve()
         run.save_file(DECODER, lambda tmp: shutil.copyfile(src, tmp), suffix=".keras",

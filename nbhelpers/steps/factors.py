@@ -1,8 +1,12 @@
-"""Notebook 07's step: the known factors of the synthetic faces against the latent spaces.
+"""Notebook 07's step: the known factors or labels of the faces against the latent spaces.
 
-- ``factor_matrix``: the factors that drew each face (synthetic: 20 continuous factors and
-  glasses), or CelebA's 40 attributes;
-- ``probe``: linear probes, DCI and MIG of a latent space against them (``latent.factors.probe_factors``);
+- ``load_truth``: the factors that drew each synthetic face (20 continuous factors and glasses),
+  the photos' labels (CelebA's 40 binary attributes, or a labels CSV), or the labels given with
+  external z-points;
+- ``probe``: linear probes (regressions for continuous factors, classifiers for binary ones),
+  DCI and MIG of a latent space against them (``latent.factors.probe_factors``);
+- ``attribute_arithmetic``: attribute vectors added to held-out faces' z in steps, decoded,
+  encoded again and scored by a probe of the attribute (``latent.attributes``);
 - ``gaussian_question``: the blog's question whether Gaussian z-distributions mirror Gaussian
   features of the data, as an experiment: two small AEs trained the same way, one on faces with
   normal factors (the run's own images) and one on faces whose factors are uniform with the same
@@ -19,45 +23,55 @@ import numpy as np
 from .. import config, resources
 from ..data import Dataset, images_for_training
 from ..latent import normality
+from ..latent.attributes import attribute_direction, attribute_masks, attribute_steps
 from ..latent.factors import FactorProbe, probe_factors
 from ..latent.pca import LatentPCA
-from ..models import parts
+from ..models import decode, parts
 from ..models.predict import encode_means
 from ..store import RunDir
-from .artifacts import is_external
+from .artifacts import LABELS, data_info, is_external, load_model
 from .dataset import build, open_dataset, split
 from .encoding import load_z
-from .external import LABELS
 from .training import train
+
+SYNTHETIC, PHOTOS, EXTERNAL = "synthetic factors", "photo labels", "external labels"
 
 
 @dataclass
 class Factors:
     names: list[str]
     values: np.ndarray  # (N, K) float
-    kind: str  # "synthetic factors" or "CelebA attributes"
+    kind: str  # SYNTHETIC, PHOTOS or EXTERNAL
+    source: str = ""  # where they came from (data.json's labels source)
 
 
 def factor_matrix(ds: Dataset) -> Factors:
-    """The labels of a data set as one (N, K) matrix; ValueError when it has none."""
+    """The factors that drew a synthetic-face data set as one (N, K) matrix; ValueError when the
+    cache has none."""
     if not ds.labels:
-        raise ValueError(f"the data set {ds.path} has no factors or attributes beside it "
-                         "(expected <cache>.factors.npz or <cache>.attrs.npy)")
+        raise ValueError(f"the data set {ds.path} has no factors beside it (expected "
+                         "<cache>.factors.npz)")
     names = list(ds.labels)
-    kind = "CelebA attributes" if "CelebA" in ds.source else "synthetic factors"
     return Factors(names, np.column_stack([np.asarray(ds.labels[k], np.float64) for k in names]),
-                   kind)
+                   SYNTHETIC, "the factors that drew each face")
 
 
 def load_truth(run: RunDir) -> Factors:
-    """The factors behind the run's z-points: the labels beside its image cache, or, for
-    external z-points (``steps.external``), the labels given with them."""
-    if is_external(run):
-        names = run.load_json("data.json").get("labels")
-        if not names:
-            raise ValueError("this run of external z-points has no labels (run with --labels)")
-        return Factors(list(names), run.load_array(LABELS).astype(np.float64), "external labels")
-    return factor_matrix(open_dataset(run))
+    """The factors behind the run's z-points: the synthetic faces' factors beside the image
+    cache, or the labels the run keeps (``labels.npy``: the photos' labels, or those given with
+    external z-points). ValueError saying how to give labels when there are none."""
+    info = data_info(run.path)
+    if info.get("kind") == "synthetic":
+        return factor_matrix(open_dataset(run))
+    labels = info.get("labels")
+    if not labels:
+        how = ("run with --labels" if is_external(run) else "give --labels labels.csv (a "
+               "'file' column and one numeric column per factor) or put CelebA's "
+               "list_attr_celeba.txt beside the photos")
+        raise ValueError(f"this run has no labels for its {info.get('kind')} data: {how}")
+    kind = EXTERNAL if is_external(run) else PHOTOS
+    return Factors(list(labels["names"]), run.load_array(LABELS).astype(np.float64), kind,
+                   labels.get("source", ""))
 
 
 def latent_spaces(run: RunDir) -> dict[str, np.ndarray]:
@@ -121,11 +135,11 @@ def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
     run's faces (normal factors), one on faces drawn with uniform factors; compare how Gaussian
     their z axes and PCA components are (KS distance to the fitted normal, excess kurtosis) beside
     the continuous factors themselves. Recorded as ``gaussian_question`` with a one-sentence
-    answer; skipped (and recorded as such) on CelebA, whose factor distribution cannot be
+    answer; skipped (and recorded as such) on photos, whose factor distribution cannot be
     swapped, and on external z-points, whose data the series cannot redraw."""
-    if factors.kind != "synthetic factors":
-        why = ("skipped on CelebA: the distribution of the features behind real faces cannot be "
-               "swapped for a uniform one" if factors.kind == "CelebA attributes" else
+    if factors.kind != SYNTHETIC:
+        why = ("skipped on photos: the distribution of the features behind real faces cannot "
+               "be swapped for a uniform one" if factors.kind == PHOTOS else
                "skipped for external z-points: the experiment redraws the faces with uniform "
                "factors, which needs the series' face generator")
         run.record("gaussian_question", {"skipped": why})
@@ -155,3 +169,55 @@ def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
            "images": cfg.factor_images, "epochs": cfg.factor_epochs}
     run.record("gaussian_question", out)
     return GaussianQuestion(table, answer)
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    """Attribute arithmetic (``attribute_arithmetic``): the decoded faces per attribute and face
+    (a row of ``steps``), and per attribute the probe's mean probability of the attribute on the
+    faces decoded and encoded again, step by step."""
+
+    steps: tuple[float, ...]
+    rows: dict[str, np.ndarray]  # "+ Smiling (face 1)" -> (len(steps), H, W, 3) uint8
+    probability: dict[str, list[float]]
+
+
+def attribute_arithmetic(cfg: config.Profile, run: RunDir, factors: Factors,
+                         faces: int = 32, shown: int = 2,
+                         steps: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)) -> Arithmetic:
+    """Add each attribute's vector (``latent.attributes``, from the AE's z of the training
+    images) in ``steps`` to the z of ``faces`` held-out faces without the attribute, decode with
+    the AE, encode the faces again and score them with a logistic probe of the attribute
+    (trained on the training images' z). Recorded as ``attribute_arithmetic``: per attribute the
+    mean probability at each step, its ``rise`` from the first step to the last, the probe's
+    held-out AUC and the faces used; ``rise_median`` over the attributes. For external
+    z-points (no decoder of the series) recorded as skipped."""
+    if is_external(run):
+        why = "skipped for external z-points: the arithmetic decodes and encodes with the series' AE"
+        run.record("attribute_arithmetic", {"skipped": why})
+        return Arithmetic(tuple(steps), {}, {})
+    ds = open_dataset(run)
+    train_idx, val_idx = split(cfg, ds)
+    z = load_z(run)
+    encoder, decoder = parts(load_model(run, "models/ae.keras"))
+    rows, prob, record = {}, {}, {}
+    for name, mask in attribute_masks(factors.names, factors.values).items():
+        direction = attribute_direction(z[train_idx], mask[train_idx], name, seed=cfg.seed)
+        start = val_idx[~mask[val_idx]][:faces]
+        if len(start) < 2:
+            continue
+        shifted = attribute_steps(z[start], direction.vector, steps)  # (steps, m, D)
+        images = decode(decoder, shifted.reshape(-1, shifted.shape[-1]))
+        p = direction.probability(encode_means(encoder, images)).reshape(len(steps), len(start))
+        prob[name] = [round(float(v), 4) for v in p.mean(axis=1)]
+        record[name] = {"probability": prob[name], "rise": round(prob[name][-1] - prob[name][0], 4),
+                        "probe_auc": round(direction.auc, 4), "faces": len(start),
+                        "share_with": round(float(mask.mean()), 4)}
+        by_face = images.reshape(len(steps), len(start), *images.shape[1:])
+        for i in range(min(shown, len(start))):
+            rows[f"+ {name} ({i + 1})"] = by_face[:, i]
+    rises = [r["rise"] for r in record.values()]
+    run.record("attribute_arithmetic", {
+        "steps": list(steps), "attributes": record,
+        "rise_median": round(float(np.median(rises)), 4) if rises else None})
+    return Arithmetic(tuple(steps), rows, prob)

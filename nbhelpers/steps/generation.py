@@ -66,8 +66,8 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
             samplers: dict[str, sampling.Sampler], preview: int = 8,
             progress: bool = True) -> RealismTable:
     """Precision, recall, density, coverage and Frechet distance of each sampler's decoded faces,
-    of the VAE's faces from N(0, I), and of reconstructions (the reference), against the held-out
-    faces (the run's ``realism.judge``); recorded as ``realism``, with the generation study's
+    of the VAE's faces from N(0, I), of reconstructions, of real training faces and of uniform
+    noise (the judge's two ends), against the held-out faces (the run's ``realism.judge``); recorded as ``realism``, with the generation study's
     headline numbers (``metrics.sampler_margins``). Without the series' AE and VAE (external
     z-points) the samplers' rows alone."""
     from tqdm.auto import tqdm
@@ -90,6 +90,12 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
     if inputs.ae is not None:
         out.table["reconstruction"] = score(reconstruct(inputs.ae,
                                                         inputs.dataset.take(inputs.val_idx[:n])))
+    # the judge's own ends: real training faces (what a sampler can at best look like) and
+    # uniform noise (what no face looks like)
+    real = inputs.dataset.take(inputs.train_idx[-min(n, len(inputs.train_idx)):])
+    out.table["real faces"] = score(real)
+    out.table["noise"] = score(np.random.default_rng(cfg.seed).integers(
+        0, 256, real.shape, dtype=np.uint8))
     run.record("realism", out.table)
     ae_rows = {k[3:]: v for k, v in out.table.items() if k.startswith("ae/")}
     for key, value in metrics.sampler_margins(ae_rows).items():
@@ -136,17 +142,11 @@ def place_draws(cfg: config.Profile, run: RunDir, inputs: Inputs,
     return Placements(ref_xy, draws, inside, ratio)
 
 
-def attribute_rows(inputs: Inputs, steps=(0.0, 0.5, 1.0, 1.5, 2.0)) -> dict[str, np.ndarray]:
-    """For each attribute with a mask: faces decoded from a held-out face's z plus the attribute
-    vector in ``steps``; then a morph between two held-out faces."""
-    z, start = inputs.z, int(inputs.val_idx[0])
-    rows = {}
-    for name, mask in sampling.attribute_masks(inputs.dataset.labels).items():
-        vec = sampling.attribute_vector(z, mask)
-        rows[f"+ {name}"] = decode(inputs.decoder, sampling.attribute_steps(z[start], vec, steps))
-    a, b = int(inputs.val_idx[1]), int(inputs.val_idx[2])
-    rows["morph"] = decode(inputs.decoder, sampling.line(z[a], z[b], 8))
-    return rows
+def morph(inputs: Inputs, frames: int = 8) -> dict[str, np.ndarray]:
+    """Faces decoded along the straight line between two held-out faces' z (attribute
+    arithmetic, which needs labels, is notebook 07's)."""
+    z, a, b = inputs.z, int(inputs.val_idx[1]), int(inputs.val_idx[2])
+    return {"morph": decode(inputs.decoder, sampling.line(z[a], z[b], frames))}
 
 
 def face_pca(inputs: Inputs) -> LatentPCA:

@@ -7,6 +7,8 @@ from ..data import Dataset
 from ..models import autoencoder, vae
 from ..models.batches import ImageBatches
 from ..models.fit import TrainResult, fit
+from ..models.predict import reconstruct
+from ..models.quality import ReconstructionQuality, mean_image, reconstruction_quality
 from ..store import RunDir
 from .artifacts import save_model
 from .dataset import split
@@ -111,3 +113,16 @@ def variants_table(results: dict[str, TrainResult]) -> dict[str, dict]:
     """{variant: summary + encoder parameter count} for the VAE comparison."""
     return {name: {**summary(r), "encoder_params": int(r.model.encoder.count_params())}
             for name, r in results.items()}
+
+
+def reconstruction(cfg: config.Profile, run: RunDir, dataset: Dataset, model,
+                   faces: int = 500) -> ReconstructionQuality:
+    """How good the AE's reconstructions of the first ``faces`` validation images are
+    (``models.quality``): its loss against the mean training face's and the floor, and the share
+    of reconstructions nearest their own photo. Recorded as ``reconstruction``."""
+    train_idx, val_idx = split(cfg, dataset)
+    originals = dataset.take(val_idx[:faces])
+    quality = reconstruction_quality(originals, reconstruct(model, originals),
+                                     mean_image(dataset.images, train_idx), cfg.loss)
+    run.record("reconstruction", quality.as_dict())
+    return quality

@@ -1,4 +1,4 @@
-"""CelebA loader on a small CelebA-shaped fixture made here (no download)."""
+"""The photo loader on a small CelebA-shaped fixture made here (no download)."""
 
 import io
 import warnings
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nbhelpers.data import celeba
-from nbhelpers.data.celeba import UnsafeArchiveError, build_celeba_cache
+from nbhelpers.data import photos
+from nbhelpers.data.photos import UnsafeArchiveError, build_photo_cache
 
 N_GOOD = 30  # good colour JPEGs; plus a grey one, a corrupt, a truncated and an empty file
 
@@ -60,9 +60,10 @@ def celeba_files(tmp_path_factory):
 
 
 def _build(src, tmp_path, **kw):
+    kw.setdefault("split", "train")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        path = build_celeba_cache(src, tmp_path / "cache", progress=False, **kw)
+        path = build_photo_cache(src, tmp_path / "cache", progress=False, **kw)
     return path, caught
 
 
@@ -71,7 +72,7 @@ def test_train_split_shape_and_skipped_files(celeba_files, tmp_path, kind):
     path, caught = _build(celeba_files[kind], tmp_path, size=32)
     arr = np.load(path, mmap_mode="r")
     assert arr.shape == (celeba_files["train"] - 3, 32, 32, 3) and arr.dtype == np.uint8
-    meta = celeba.load_cache_manifest(path)
+    meta = photos.cache_manifest(path)
     assert sorted(meta["skipped"]) == [f"{N_GOOD + k:06d}.jpg" for k in (2, 3, 4)]
     assert meta["count"] == arr.shape[0] and f"{N_GOOD + 1:06d}.jpg" in meta["files"]  # grey kept
     bad = [w for w in caught if "skipped 3 unreadable" in str(w.message)]
@@ -91,7 +92,7 @@ def test_split_counts(celeba_files, tmp_path, split):
 
 def test_grey_image_becomes_rgb_and_crop_is_central(celeba_files, tmp_path):
     path, _ = _build(celeba_files["folder"], tmp_path, size=32)
-    meta = celeba.load_cache_manifest(path)
+    meta = photos.cache_manifest(path)
     grey = np.load(path)[meta["files"].index(f"{N_GOOD + 1:06d}.jpg")]
     assert np.array_equal(grey[..., 0], grey[..., 1]) and np.array_equal(grey[..., 1], grey[..., 2])
     # a 178x218 image with a bright square band in its centre: the crop keeps the band central
@@ -100,31 +101,36 @@ def test_grey_image_becomes_rgb_and_crop_is_central(celeba_files, tmp_path):
     img[99:119, 79:99] = 255
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, format="PNG")
-    out = celeba.load_image(buf.getvalue(), 32)
+    out = photos.load_image(buf.getvalue(), 32)
     assert out.shape == (32, 32, 3)
     yy, xx = np.nonzero(out[..., 0] > 200)
     assert abs(yy.mean() - 15.5) < 1.5 and abs(xx.mean() - 15.5) < 1.5
 
 
-def test_attributes_loaded_aligned(celeba_files, tmp_path):
+def test_attributes_are_matched_by_file_name_as_zero_one_labels(celeba_files, tmp_path):
+    from nbhelpers.data.labels import parse_celeba_attributes
+
     path, _ = _build(celeba_files["folder"], tmp_path, size=16, split="val")
-    meta = celeba.load_cache_manifest(path)
-    attrs = np.load(path.with_suffix(".attrs.npy"))
-    assert meta["attributes"] == ["Smiling", "Eyeglasses"] and attrs.shape == (8, 2)
+    meta = photos.cache_manifest(path)
+    root = celeba_files["root"]
+    table = parse_celeba_attributes((root / "list_attr_celeba.txt").read_text(), "attrs",
+                                    meta["files"])
+    assert table.names == ("Smiling", "Eyeglasses") and table.binary == (True, True)
+    attrs = table.aligned(meta["files"])
+    assert attrs.shape == (8, 2) and set(np.unique(attrs)) <= {0.0, 1.0}
     names = sorted(celeba_files["part"])
-    first = meta["files"][0]
-    i = names.index(first)
-    assert attrs[0, 0] == (1 if i % 2 else -1)
+    i = names.index(meta["files"][0])
+    assert attrs[0, 0] == (1 if i % 2 else 0)
 
 
-def test_without_partition_file_all_images_with_warning(celeba_files, tmp_path):
+def test_without_partition_file_all_images_and_the_manifest_says_so(celeba_files, tmp_path):
     folder = tmp_path / "lonely" / "img_align_celeba"
     folder.mkdir(parents=True)
     for p in sorted(celeba_files["folder"].iterdir())[:5]:
         (folder / p.name).write_bytes(p.read_bytes())
     path, caught = _build(folder, tmp_path, size=16)
     assert np.load(path).shape[0] == 5
-    assert any("no list_eval_partition.txt" in str(w.message) for w in caught)
+    assert "no list_eval_partition.txt" in photos.cache_manifest(path)["selection"]
 
 
 def test_zip_traversal_member_refused_before_anything_is_written(celeba_files, tmp_path):
@@ -134,10 +140,10 @@ def test_zip_traversal_member_refused_before_anything_is_written(celeba_files, t
         zf.writestr("../../outside.jpg", b"x")
     cache = tmp_path / "cache"
     with pytest.raises(UnsafeArchiveError, match=r"'\.\./\.\./outside\.jpg'"):
-        build_celeba_cache(evil, cache, size=16, progress=False)
+        build_photo_cache(evil, cache, size=16, progress=False)
     assert not cache.exists() and not (tmp_path.parent / "outside.jpg").exists()
     with pytest.raises(UnsafeArchiveError):
-        celeba.check_zip_members(["/etc/passwd"])
+        photos.check_zip_members(["/etc/passwd"])
 
 
 def test_second_call_reuses_the_cache(celeba_files, tmp_path):
@@ -149,9 +155,9 @@ def test_second_call_reuses_the_cache(celeba_files, tmp_path):
     assert other != path
 
 
-def test_not_a_celeba_source(tmp_path):
+def test_not_a_photo_source(tmp_path):
     (tmp_path / "x.txt").write_text("hi")
     with pytest.raises(ValueError, match="not a zip archive"):
-        build_celeba_cache(tmp_path / "x.txt", tmp_path / "c")
-    with pytest.raises(FileNotFoundError, match="expected the img_align_celeba folder"):
-        build_celeba_cache(tmp_path / "nope", tmp_path / "c")
+        build_photo_cache(tmp_path / "x.txt", tmp_path / "c")
+    with pytest.raises(FileNotFoundError, match="expected a folder of JPEG or PNG face photos"):
+        build_photo_cache(tmp_path / "nope", tmp_path / "c")

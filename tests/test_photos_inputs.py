@@ -1,4 +1,4 @@
-"""Hostile CelebA inputs: every image mode Pillow opens becomes correct 8-bit RGB; metadata files
+"""Hostile photo inputs: every image mode Pillow opens becomes correct 8-bit RGB; metadata files
 with bad lines are counted and named; unreadable metadata files raise naming the file."""
 
 import io
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nbhelpers.data import celeba
-from nbhelpers.data.celeba import build_celeba_cache, load_image
+from nbhelpers.data import photos
+from nbhelpers.data.photos import build_photo_cache, load_image
 
 
 def _encode(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
@@ -75,7 +75,8 @@ def _folder(tmp_path, partition: bytes, attrs: bytes | None = None, n: int = 6):
 def _build(folder, tmp_path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        path = build_celeba_cache(folder, tmp_path / "cache", size=16, progress=False)
+        path = build_photo_cache(folder, tmp_path / "cache", size=16, split="train",
+                                 progress=False)
     return path, [str(w.message) for w in caught]
 
 
@@ -87,19 +88,20 @@ def test_bad_partition_lines_are_counted_and_named(tmp_path):
     assert np.load(path).shape[0] == 2
     [msg] = [m for m in messages if "did not parse" in m]
     assert "list_eval_partition.txt: 5 line(s) did not parse" in msg and "line 3: 'garbage'" in msg
-    bad = celeba.load_cache_manifest(path)["bad_lines"]
+    bad = photos.cache_manifest(path)["bad_lines"]
     assert bad[0]["count"] == 5 and bad[0]["first"][-1] == "line 7: '000006.jpg 0 extra'"
 
 
-def test_bad_attribute_lines_are_counted_and_named(tmp_path):
-    attrs = b"6\nSmiling Eyeglasses\n" + b"".join(
-        f"{i:06d}.jpg 1 -1\n".encode() for i in range(1, 5)) + b"000005.jpg 1\n000006.jpg 1 maybe\n"
-    folder = _folder(tmp_path, b"".join(f"{i:06d}.jpg 0\n".encode() for i in range(1, 7)), attrs)
-    path, messages = _build(folder, tmp_path)
-    meta = celeba.load_cache_manifest(path)
-    assert meta["attributes"] == ["Smiling", "Eyeglasses"]
-    assert meta["bad_lines"][0]["count"] == 2 and "list_attr_celeba.txt" in meta["bad_lines"][0]["file"]
-    assert any("2 line(s) did not parse" in m for m in messages)
+def test_bad_attribute_lines_are_refused_naming_the_file_and_lines(tmp_path):
+    from nbhelpers.data.labels import LabelError, parse_celeba_attributes
+
+    text = "6\nSmiling Eyeglasses\n" + "".join(f"{i:06d}.jpg 1 -1\n" for i in range(1, 5)) \
+        + "000005.jpg 1\n000006.jpg 1 maybe\n"
+    with pytest.raises(LabelError) as err:
+        parse_celeba_attributes(text, "list_attr_celeba.txt", [f"{i:06d}.jpg" for i in range(1, 7)])
+    msg = str(err.value)
+    assert msg.startswith("list_attr_celeba.txt: 2 line(s)") and "line 7: '000005.jpg 1'" in msg
+    assert "line 8: '000006.jpg 1 maybe'" in msg
 
 
 @pytest.mark.parametrize("content,expected", [
@@ -109,8 +111,8 @@ def test_bad_attribute_lines_are_counted_and_named(tmp_path):
 ])
 def test_unreadable_partition_file_raises_naming_it(tmp_path, content, expected):
     folder = _folder(tmp_path, content)
-    with pytest.raises(celeba.MetadataError) as err:
-        build_celeba_cache(folder, tmp_path / "cache", size=16, progress=False)
+    with pytest.raises(photos.MetadataError) as err:
+        build_photo_cache(folder, tmp_path / "cache", size=16, split="train", progress=False)
     assert str(tmp_path / "list_eval_partition.txt") in str(err.value) and expected in str(err.value)
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("*.npy"))
 
@@ -148,11 +150,11 @@ def _zip_with(tmp_path, members: dict):
 def test_zip_members_no_face_image_has_are_refused_by_name_without_being_read(tmp_path, monkeypatch):
     z = _zip_with(tmp_path, {"bomb.jpg": bytes(60 * 2**20), "flat.png": bytes(2**20)})
     read = []
-    real = celeba._Source.read
-    monkeypatch.setattr(celeba._Source, "read", lambda self, n: read.append(n) or real(self, n))
+    real = photos.PhotoSource.read
+    monkeypatch.setattr(photos.PhotoSource, "read", lambda self, n: read.append(n) or real(self, n))
     path, messages = _build(z, tmp_path)
     assert np.load(path).shape[0] == 3 and "bomb.jpg" not in read and "flat.png" not in read
-    skipped = celeba.load_cache_manifest(path)["skipped"]
+    skipped = photos.cache_manifest(path)["skipped"]
     assert "more than the 52,428,800 any face image needs" in skipped["bomb.jpg"]
     assert "compression ratio" in skipped["flat.png"]
 
@@ -186,7 +188,7 @@ def test_symlinks_out_of_the_folder_are_not_followed(tmp_path):
     folder = _folder(tmp_path, b"".join(f"{i:06d}.jpg 0\n".encode() for i in range(1, 8)))
     (folder / "000007.jpg").symlink_to(outside / "secret.jpg")
     path, _ = _build(folder, tmp_path)
-    meta = celeba.load_cache_manifest(path)
+    meta = photos.cache_manifest(path)
     assert meta["count"] == 6 and "000007.jpg" not in meta["files"]
     assert "symlink pointing outside" in meta["skipped"]["000007.jpg"]
 

@@ -1,13 +1,19 @@
-"""CelebA from the img_align_celeba folder or img_align_celeba.zip, into a uint8 .npy cache.
+"""Face photographs from any folder or zip into a uint8 .npy cache: CelebA's img_align_celeba
+(with or without its side files, at 178x218 or any other resolution) or any other set of JPEG and
+PNG photos, in any folder layout, with any names, non-square and of mixed sizes, in any mode
+Pillow opens (grey, CMYK, palettes, 16-bit).
 
-The cache is written chunk by chunk with plain file writes (``store.NpyWriter``), so nothing stays
-mapped and peak memory does not grow with the number of images (202,599 images at 96x96x3 are
-5.6 GB as uint8, four times that as float32). Images are centre-cropped to a square, resized,
-converted to RGB from any mode, and decoded in parallel threads. A corrupt, truncated, empty or
-non-image file is skipped, counted and named in the cache's manifest and in one warning; it never
-aborts the build. A zip member whose path would leave the extraction target (``../``, absolute
-paths) is refused before anything is written. A second call with the same source, size and split
-reuses the cache.
+A photo is named by its path relative to the folder (in a zip: relative to the one folder all its
+photos lie in, as CelebA's zip holds img_align_celeba/), with ``/`` separators:
+that is how a labels CSV names it (``data.labels``); CelebA's side files name images by their file
+name alone, and are matched that way. The cache is written chunk by chunk with plain file writes
+(``core.files.NpyWriter``), so nothing stays mapped and peak memory does not grow with the number
+of images (202,599 images at 96x96x3 are 5.6 GB as uint8, four times that as float32). Images are
+centre-cropped to a square, resized, converted to RGB from any mode, and decoded in parallel
+threads. A corrupt, truncated, empty or non-image file is skipped, counted and named in the
+cache's manifest and in one warning; it never aborts the build. A zip member whose path would
+leave the extraction target (``../``, absolute paths) is refused before anything is written. A
+second call with the same source, size, split and limit reuses the cache.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -80,8 +86,23 @@ def outside_links(folder: Path, names) -> list:
     return out
 
 
-class _Source:
-    """Uniform access to image names and bytes in a folder or a zip.
+def _hidden(rel: str) -> bool:
+    """A path with a hidden part (``.git``, ``._x.jpg``) or macOS' ``__MACOSX`` folder."""
+    return any(p.startswith(".") or p == "__MACOSX" for p in PurePosixPath(rel).parts)
+
+
+def is_image_name(rel: str) -> bool:
+    return rel.lower().endswith(IMAGE_SUFFIXES) and not _hidden(rel)
+
+
+def natural_key(rel: str) -> list:
+    """Sort key that orders ``img2.jpg`` before ``img10.jpg`` (and CelebA's 000001.jpg ... as
+    plain sorting does)."""
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", rel)]
+
+
+class PhotoSource:
+    """The photos of a folder (searched recursively) or a zip, by relative path, and their bytes.
 
     Refused without being read, each named in the cache's ``skipped``: zip members whose declared
     size or compression ratio no face image has (``member_problem``), and symlinks in a folder
@@ -90,32 +111,49 @@ class _Source:
     def __init__(self, source: str | os.PathLike):
         self.path = Path(source).expanduser().resolve()
         if not self.path.exists():
-            raise FileNotFoundError(f"CelebA source not found: {self.path} (expected the "
-                                    f"img_align_celeba folder or img_align_celeba.zip)")
+            raise FileNotFoundError(f"photo source not found: {self.path} (expected a folder of "
+                                    f"JPEG or PNG face photos, such as CelebA's img_align_celeba, "
+                                    f"or a zip of one)")
         self.zip: zipfile.ZipFile | None = None
+        self._others: dict[str, str] = {}  # file name -> zip member, for side files
+        self._members: dict[str, str] = {}  # photo name -> zip member
         if self.path.is_file():
             if not zipfile.is_zipfile(self.path):
-                raise ValueError(f"{self.path} is a file but not a zip archive; expected the "
-                                 f"img_align_celeba folder or img_align_celeba.zip")
+                raise ValueError(f"{self.path} is a file but not a zip archive; expected a folder "
+                                 f"of face photos or a zip of one (e.g. img_align_celeba.zip)")
             self.zip = zipfile.ZipFile(self.path)
             names = self.zip.namelist()
             check_zip_members(names)
-            self._members = {PurePosixPath(n).name: n for n in names if not n.endswith("/")}
-            images = sorted(k for k in self._members
-                            if k.lower().endswith(IMAGE_SUFFIXES) and not k.startswith("."))
+            files = [n for n in names if not n.endswith("/")]
+            images = [n for n in files if is_image_name(n.replace("\\", "/"))]
+            self._others = {PurePosixPath(n).name: n for n in files if n not in images}
+            # names relative to the one folder every photo lies in (img_align_celeba/ in CelebA's
+            # zip), so that a zip of a folder names its photos as the folder does
+            tops = {PurePosixPath(n.replace("\\", "/")).parts[0] for n in images}
+            cut = len(tops.pop()) + 1 if len(tops) == 1 and all("/" in n for n in images) else 0
+            self._members = {n.replace("\\", "/")[cut:]: n for n in images}
+            images = list(self._members)
             self.refused = {k: p for k in images
                             if (p := member_problem(self.zip.getinfo(self._members[k])))}
         else:
-            images = sorted(p.name for p in self.path.iterdir()
-                            if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
+            images = []
+            for folder, dirs, files in os.walk(self.path):
+                dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__MACOSX"]
+                rel = Path(folder).relative_to(self.path).as_posix()
+                images += [f if rel == "." else f"{rel}/{f}" for f in files if is_image_name(f)]
             self.refused = {k: "a symlink pointing outside the folder (not followed)"
                             for k in outside_links(self.path, images)}
+        images.sort(key=natural_key)
         self.images = [k for k in images if k not in self.refused]
         if not self.images:
-            raise ValueError(f"no .jpg/.png images found in {self.path}")
+            where = "in the zip" if self.zip is not None else "in the folder or its subfolders"
+            raise ValueError(f"no .jpg, .jpeg or .png images found {where} {self.path}")
+
+    def __repr__(self) -> str:
+        return f"PhotoSource({str(self.path)!r}, {len(self.images):,} images)"
 
     def listing_key(self) -> str:
-        """A hash of what can change under the cache: for a folder, every image's name, size and
+        """A hash of what can change under the cache: for a folder, every image's path, size and
         modification time (an image replaced in place changes it even when the folder's own
         mtime does not); for a zip, its size and mtime. About 1 s for 200,000 files."""
         h = hashlib.sha256()
@@ -123,10 +161,8 @@ class _Source:
             st = self.path.stat()
             h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
         else:
-            with os.scandir(self.path) as it:
-                entries = sorted((e.name, e.stat(follow_symlinks=False)) for e in it
-                                 if e.name.lower().endswith(IMAGE_SUFFIXES))
-            for name, st in entries:
+            for name in self.images:
+                st = (self.path / name).stat(follow_symlinks=False)
                 h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         return h.hexdigest()
 
@@ -136,11 +172,12 @@ class _Source:
         return (self.path / name).read_bytes()
 
     def find_text(self, candidates: tuple[str, ...]) -> tuple[str, str] | None:
-        """Return (where, text) of the first metadata file found inside or beside the source."""
+        """(where, text) of the first side file found inside the zip or folder, or beside it (one
+        or two folders up: CelebA's text files lie beside img_align_celeba), else None."""
         for cand in candidates:
-            if self.zip is not None and cand in self._members:
-                where = f"{self.path}:{self._members[cand]}"
-                return where, decode_text(self.zip.read(self._members[cand]), where)
+            if self.zip is not None and cand in self._others:
+                where = f"{self.path}:{self._others[cand]}"
+                return where, decode_text(self.zip.read(self._others[cand]), where)
             for folder in (self.path if self.path.is_dir() else None, self.path.parent,
                            self.path.parent.parent):
                 if folder is not None and (folder / cand).is_file():
@@ -166,7 +203,7 @@ def decode_text(data: bytes, where: str) -> str:
     return text
 
 
-def _rows(text: str) -> list[tuple[int, list[str]]]:
+def text_rows(text: str) -> list[tuple[int, list[str]]]:
     """(line number, fields) of each non-blank line; comma-separated when the first line is."""
     lines = text.splitlines()
     if "," in lines[0]:
@@ -194,33 +231,13 @@ def parse_partition(text: str) -> Parsed:
     """``{image: 0|1|2}`` from list_eval_partition.txt ("000001.jpg 0") or .csv (with header).
     Lines with another number of fields, a split that is not 0, 1 or 2, are kept in ``bad``."""
     out = Parsed({})
-    for n, row in _rows(text):
+    for n, row in text_rows(text):
         if n == 1 and len(row) == 2 and not row[1].lstrip("-").isdigit():
             continue  # the .csv header (image_id,partition)
         if len(row) == 2 and row[1] in ("0", "1", "2"):
             out.values[row[0]] = int(row[1])
         else:
             out.bad.append((n, " ".join(row)))
-    return out
-
-
-def parse_attributes(text: str) -> Parsed:
-    """Attribute names and ``{image: int8 vector of +1/-1}`` from list_attr_celeba.txt or .csv.
-    Lines with the wrong number of fields or values other than 1, -1 (or 0) are kept in ``bad``."""
-    rows = _rows(text)
-    if rows and len(rows[0][1]) == 1 and rows[0][1][0].isdigit():  # the .txt count line
-        rows = rows[1:]
-    if not rows:
-        raise MetadataError("no header line with attribute names")
-    header, body = rows[0][1], rows[1:]
-    names = header[1:] if header[0] in ("image_id", "") else header
-    out = Parsed({}, names=list(names))
-    for n, row in body:
-        vals = row[1:]
-        if len(vals) != len(names) or not all(v in ("1", "-1", "0") for v in vals):
-            out.bad.append((n, " ".join(row)))
-            continue
-        out.values[row[0]] = np.array([1 if int(v) > 0 else -1 for v in vals], np.int8)
     return out
 
 
@@ -250,12 +267,14 @@ def to_rgb8(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def load_image(data: bytes, size: int) -> np.ndarray:
-    """Decode, convert to 8-bit RGB (``to_rgb8``), centre-crop to a square and resize to
-    (size, size, 3) uint8."""
+def decode_photo(data: bytes, size: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """(the photo as (size, size, 3) uint8, its original (width, height)): decoded, converted to
+    8-bit RGB (``to_rgb8``), centre-cropped to a square and resized (bicubic; a photo smaller
+    than ``size`` is upsampled)."""
     if not data:
         raise ValueError("empty file")
     with Image.open(io.BytesIO(data)) as img:
+        original = img.size
         img.draft("RGB", (size, size))  # JPEG: decode at a reduced scale when that is enough
         img.load()
         img = to_rgb8(img)
@@ -263,99 +282,131 @@ def load_image(data: bytes, size: int) -> np.ndarray:
         side = min(w, h)
         left, top = (w - side) // 2, (h - side) // 2
         img = img.resize((size, size), Image.BICUBIC, box=(left, top, left + side, top + side))
-        return np.asarray(img, dtype=np.uint8)
+        return np.asarray(img, dtype=np.uint8), original
 
 
-def _selected(src: _Source, split: str) -> tuple[list[str], str, dict | None]:
-    """(image names, how they were chosen, the partition file's bad lines or None)."""
+def load_image(data: bytes, size: int) -> np.ndarray:
+    """The photo of ``data`` as (size, size, 3) uint8 (``decode_photo``)."""
+    return decode_photo(data, size)[0]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which photos of a source a cache takes: ``names`` in order, of ``available`` in the split."""
+
+    names: list[str]
+    available: int
+    how: str
+    bad_partition: dict | None
+
+
+def select(src: PhotoSource, split: str = "all", limit: int | None = None) -> Selection:
+    """The first ``limit`` photos (all: None) of ``split``. A split needs CelebA's
+    list_eval_partition file (matched by file name); without one every photo is in it."""
+    check_choice("split", split, SPLITS)
+    bad = None
+    found = None if split == "all" else src.find_text(PARTITION_FILES)
     if split == "all":
-        return src.images, "all images (split='all')", None
-    found = src.find_text(PARTITION_FILES)
-    if found is None:
-        warnings.warn(f"no {PARTITION_FILES[0]} (or .csv) inside or beside {src.path}: "
-                      f"using all {len(src.images)} images instead of the {split!r} split",
-                      stacklevel=3)
-        return src.images, "all images (no partition file)", None
-    where, text = found
-    part = parse_partition(text)
-    wanted = SPLIT_CODES[split]
-    names = [n for n in src.images if part.values.get(n) in wanted]
-    return names, f"split {split!r} from {where}", part.bad_summary(where)
+        names, how = src.images, "all photos (split 'all')"
+    elif found is None:
+        names, how = src.images, (f"all photos (no {PARTITION_FILES[0]} or .csv inside or beside "
+                                  f"the source, so no {split!r} split)")
+    else:
+        where, text = found
+        part = parse_partition(text)
+        wanted = SPLIT_CODES[split]
+        names = [n for n in src.images if part.values.get(PurePosixPath(n).name) in wanted]
+        how, bad = f"split {split!r} of {where}", part.bad_summary(where)
+    if not names:
+        raise ValueError(f"the {split!r} split of {src.path} holds no photos ({how})")
+    return Selection(list(names[:limit] if limit else names), len(names), how, bad)
 
 
-def cache_paths(cache_dir: str | os.PathLike, size: int, split: str,
+def names_digest(names: list[str]) -> str:
+    """sha256 of the photos' relative paths in order: which photos a run used, the same on every
+    machine whatever their modification times (the cache's own key, ``listing_key``, also
+    covers sizes and times)."""
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+
+
+def cache_paths(cache_dir: str | os.PathLike, source: Path, size: int, split: str,
                 limit: int | None = None) -> tuple[Path, Path]:
-    stem = f"celeba_{split}_{size}" + (f"_n{limit}" if limit else "")
+    """The cache of one source, split, size and limit: named after the source (its name and a
+    digest of its full path, so two folders called ``faces`` never share a cache)."""
+    tag = re.sub(r"[^A-Za-z0-9_-]+", "_", source.stem)[:40] or "photos"
+    digest = hashlib.sha256(str(source).encode()).hexdigest()[:8]
+    split_tag = split.replace("+", "_")
+    stem = f"photos_{tag}_{digest}_{split_tag}_{size}" + (f"_n{limit}" if limit else "")
     base = Path(cache_dir).expanduser()
     return base / f"{stem}.npy", base / f"{stem}.json"
 
 
-def build_celeba_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, size: int = 96,
-                       split: str = "train", limit: int | None = None, workers: int | None = None,
-                       chunk: int = 1024, progress: bool = True,
-                       on_chunk: Callable[[int], None] | None = None) -> Path:
-    """Build (or reuse) the uint8 cache (N, size, size, 3) of a CelebA split; return its path.
+def _sizes(sizes: list[tuple[int, int]], target: int) -> dict:
+    """The original sizes of the kept photos: min, median and max of width and height, and how
+    many were upsampled (their square crop smaller than the cache's side)."""
+    if not sizes:
+        return {}
+    a = np.asarray(sizes)
+    return {"min": a.min(axis=0).tolist(), "median": np.median(a, axis=0).astype(int).tolist(),
+            "max": a.max(axis=0).tolist(), "upsampled": int((a.min(axis=1) < target).sum())}
 
-    ``source`` is the img_align_celeba folder or img_align_celeba.zip; list_eval_partition.txt/.csv
-    and list_attr_celeba.txt/.csv are looked for inside the zip, in the folder and beside it.
-    ``split`` is "train" (162,770 images), "val" (19,867), "test" (19,962), "train+val"
-    (182,637: the blog trained on 170,000 of them) or "all". ``limit``
-    takes the first ``limit`` images of the split. The manifest ``<cache>.json`` beside the cache
-    names the source, the skipped files and the attribute names; attributes (when present) are
-    stored as int8 (N, 40) in ``<cache>.attrs.npy``, aligned with the images.
-    """
+
+def build_photo_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, size: int = 96,
+                      split: str = "all", limit: int | None = None, workers: int | None = None,
+                      chunk: int = 1024, progress: bool = True,
+                      on_chunk: Callable[[int], None] | None = None) -> Path:
+    """Build (or reuse) the uint8 cache (N, size, size, 3) of the photos of ``source``; return
+    its path.
+
+    ``source`` is a folder of photos (searched recursively) or a zip of them. ``split`` ("train",
+    "val", "test", "train+val" or "all") needs CelebA's list_eval_partition.txt/.csv inside or
+    beside the source; without one every photo is taken. ``limit`` takes the first ``limit``
+    photos of the split (in natural order: CelebA's 000001.jpg first). The manifest
+    ``<cache>.json`` beside the cache names the source, the photos kept (``files``, in cache
+    order), those skipped and why, the digest of the kept names, and the original sizes."""
     if (msg := size_error(size)) is not None:
         raise ValueError(f"size: {msg}")
     check_choice("split", split, SPLITS)
-    src = _Source(source)  # refuses unsafe zips before anything is written
-    npy, meta_path = cache_paths(cache_dir, size, split, limit)
+    src = PhotoSource(source)  # refuses unsafe zips before anything is written
+    npy, meta_path = cache_paths(cache_dir, src.path, size, split, limit)
     key = {"source": str(src.path), "listing_sha256": src.listing_key(), "size": size,
-           "split": split, "limit": limit}
+           "split": split, "limit": limit, "version": 2}
     meta = read_json(meta_path)
     if meta and npy.exists() and all(meta.get(k) == v for k, v in key.items()):
         return npy
 
-    names, how, bad_partition = _selected(src, split)
-    if limit:
-        names = names[:limit]
-    if not names:
-        raise ValueError(f"the {split!r} split of {src.path} holds no images ({how})")
-    attr_found = src.find_text(ATTRIBUTE_FILES)
-    try:
-        attrs_parsed = parse_attributes(attr_found[1]) if attr_found else Parsed({})
-    except MetadataError as exc:
-        raise MetadataError(f"{attr_found[0]}: {exc}") from None
-    attr_names, attr_values = attrs_parsed.names, attrs_parsed.values
-    bad_lines = [b for b in (bad_partition, attrs_parsed.bad_summary(attr_found[0])
-                             if attr_found else None) if b]
-    for b in bad_lines:
+    chosen = select(src, split, limit)
+    if chosen.bad_partition:
+        b = chosen.bad_partition
         warnings.warn(f"{b['file']}: {b['count']} line(s) did not parse and were ignored, e.g. "
                       f"{'; '.join(b['first'][:3])} (all counted in the cache's manifest)",
                       stacklevel=2)
-
+    names = chosen.names
     workers = workers or min(8, (os.cpu_count() or 1) * 2)
     skipped: dict[str, str] = dict(src.refused)
     kept: list[str] = []
+    sizes: list[tuple[int, int]] = []
     npy.parent.mkdir(parents=True, exist_ok=True)
 
     def decode(name):
         try:
-            return name, load_image(src.read(name), size), None
+            return name, *decode_photo(src.read(name), size), None
         except Exception as exc:  # corrupt, truncated, empty, not an image
-            return name, None, f"{exc.__class__.__name__}: {exc}"
+            return name, None, None, f"{exc.__class__.__name__}: {exc}"
 
     from tqdm.auto import tqdm
 
     with atomic_path(npy) as tmp:
         out = NpyWriter(tmp, (len(names), size, size, 3), np.uint8)  # shrinks if files are skipped
         with ThreadPoolExecutor(workers) as pool, tqdm(total=len(names), disable=not progress,
-                                                       desc=f"CelebA {split} {size}px") as bar:
+                                                       desc=f"photos {size}px") as bar:
             for start in range(0, len(names), chunk):
                 good = []
-                for name, arr, err in pool.map(decode, names[start:start + chunk]):
+                for name, arr, original, err in pool.map(decode, names[start:start + chunk]):
                     if err is None:
                         good.append(arr)
                         kept.append(name)
+                        sizes.append(original)
                     else:
                         skipped[name] = err
                 if good:
@@ -363,30 +414,28 @@ def build_celeba_cache(source: str | os.PathLike, cache_dir: str | os.PathLike, 
                 bar.update(min(chunk, len(names) - start))
                 if on_chunk is not None:
                     on_chunk(len(kept))
+        if not kept:
+            out.abort()
+            raise ValueError(f"none of the {len(names):,} photos chosen from {src.path} could be "
+                             f"read (first: {next(iter(skipped.items()))}); nothing was written")
         out.close()
     if skipped:
         warnings.warn(f"skipped {len(skipped)} unreadable file(s) of {len(names)} while building "
                       f"{npy.name}: {', '.join(sorted(skipped)[:10])}"
                       + (" ..." if len(skipped) > 10 else "") + f" (all named in {meta_path.name})",
                       stacklevel=2)
-    attrs_rel = None
-    if attr_names:
-        attrs = np.stack([attr_values.get(n, np.zeros(len(attr_names), np.int8)) for n in kept])
-        attrs_path = npy.with_suffix(".attrs.npy")
-        with atomic_path(attrs_path) as tmp:
-            np.save(tmp, attrs)
-        attrs_rel = attrs_path.name
     atomic_write_json(meta_path, {
-        **key, "count": len(kept), "selection": how, "shape": [len(kept), size, size, 3],
-        "dtype": "uint8", "skipped": skipped, "files": kept,
-        "attributes": attr_names, "attributes_file": attrs_rel,
-        "attributes_source": attr_found[0] if attr_found else None, "bad_lines": bad_lines,
+        **key, "count": len(kept), "available": chosen.available, "selection": chosen.how,
+        "shape": [len(kept), size, size, 3], "dtype": "uint8", "skipped": skipped,
+        "files": kept, "names_sha256": names_digest(kept), "source_sizes": _sizes(sizes, size),
+        "bad_lines": [chosen.bad_partition] if chosen.bad_partition else [],
     })
     return npy
 
 
-def load_cache_manifest(npy: str | os.PathLike) -> dict:
+def cache_manifest(npy: str | os.PathLike) -> dict:
+    """The manifest ``<cache>.json`` of a photo cache; FileNotFoundError naming it when absent."""
     meta = Path(npy).with_suffix(".json")
     if not meta.exists():
         raise FileNotFoundError(f"no manifest {meta} beside the cache {npy}")
-    return json.loads(meta.read_text())
+    return read_json(meta)
