@@ -87,7 +87,7 @@ def plant_tree(plant: Plant, where: Path) -> Path:
 
 
 def run_plant(plant: Plant, clean: Path, where: Path) -> dict:
-    from nbhelpers import baseline, claims, runner, store
+    from nbhelpers import baseline, claims, regression, store
 
     tree = plant_tree(plant, where)
     run = where / "run"
@@ -99,10 +99,10 @@ def run_plant(plant: Plant, clean: Path, where: Path) -> dict:
                            f"seed={seed}"], cwd=tree, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         return {"bug": plant.name, "error": (proc.stdout + proc.stderr)[-1500:]}
-    base = runner.load_baseline(ROOT / "baselines" / "smoke.json")
+    base = regression.load_baseline(ROOT / "baselines" / "smoke.json")
     results = store.read_results(run)
     rows = claims.evaluate(results, spread=baseline.spreads(base))
-    drift = baseline.compare(results, base, runner.statuses(rows))
+    drift = baseline.compare(results, base, regression.statuses(rows))
     moved = sorted(drift.moved, key=lambda m: -m.units)
     return {"bug": plant.name, "kind": plant.kind, "notebooks": plant.notebooks,
             "flagged": not drift.ok, "moved": [(m.key, round(m.units, 1)) for m in moved],

@@ -68,18 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
-    from . import runner
+    from . import regression, runner
 
     if args.command == "run":
         return runner.main_run(args)
     if args.command == "check":
-        return runner.main_check(args)
+        return regression.main_check(args)
     if args.command == "baseline":
-        return runner.main_baseline(args)
-    print(runner.write_report(args.run_dir, runner.baseline_spread(args.run_dir),
-                              runner.references(args.run_dir)))
+        return regression.main_baseline(args)
+    print(regression.write_run_report(args.run_dir))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -286,6 +286,12 @@ class Drift:
         return "\n".join(lines)
 
 
+def notebooks_run(results: dict) -> set[str]:
+    """The notebooks whose values a run's results hold (not merely a reason they were skipped)."""
+    return {nb for nb, v in results.items()
+            if nb != "environment" and isinstance(v, dict) and set(v) != {"skipped"}}
+
+
 def compare(results: dict, base: dict, claims_now: dict | None = None) -> Drift:
     """Every baseline key of the notebooks the run executed against the run (keys of notebooks
     it did not execute, or recorded as skipped, are not compared and the drift names those
@@ -294,7 +300,7 @@ def compare(results: dict, base: dict, claims_now: dict | None = None) -> Drift:
     baseline's (``claims_now``: {id: status} of this run); a claim within noise on either side
     has no status to change."""
     now, table = compared(results), base["values"]
-    ran = {nb for nb, v in results.items() if isinstance(v, dict) and set(v) != {"skipped"}}
+    ran = notebooks_run(results)
     notebooks = sorted({key.split("/")[0] for key in table})
     drift = Drift(added=sorted(set(now) - set(table)),
                   covered=[nb for nb in notebooks if nb in ran],
@@ -310,7 +316,7 @@ def compare(results: dict, base: dict, claims_now: dict | None = None) -> Drift:
         value = now[key]
         if not abs(value - entry["value"]) <= tol:  # NaN is never within
             drift.moved.append(Moved(key, entry["value"], value, tol))
-    for cid, status in sorted((claims_now or {}).items()):
+    for cid, status in sorted((claims_now or {}).items()):  # the caller's: notebooks that ran
         before = base.get("claims", {}).get(cid)
         if before not in (None, status) and NOISE not in (before, status):
             drift.claims_changed.append((cid, before, status))

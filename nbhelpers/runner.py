@@ -10,18 +10,18 @@ written: one self-contained page with each notebook's recorded values and figure
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import baseline, claims, config, store
-from .core.files import atomic_write_json, read_json, sha256_file
-from .report import write_report
+from . import config, regression, store
+from .core.files import atomic_write_json, read_json
 from .steps import dataset, external
-from .steps.artifacts import check_inputs, data_info
+from .steps.artifacts import check_inputs
 
 NB_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
 PROBES = external.PROBES  # the notebook that probes labels
@@ -115,305 +115,127 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = N
     return time.perf_counter() - t0
 
 
-def run_series(profile: str = "default", data: str | None = None,
-               run_dir: str | os.PathLike | None = None, start: str | None = None,
-               only: list[str] | None = None, overrides: dict | None = None,
-               notebooks_dir: str | os.PathLike | None = None, log=print,
-               stream_stdout: bool = True, z: str | os.PathLike | None = None,
-               z_key: str | None = None, decoder: str | os.PathLike | None = None,
-               images: str | os.PathLike | None = None,
-               labels: str | os.PathLike | None = None, vae: bool = False) -> Path:
-    """Execute the series; return the run directory (its report.html is written at the end).
+@dataclass(frozen=True)
+class RunRequest:
+    """What to run on which data: a profile and its ``overrides``; ``data``, a folder or zip of
+    face photos (with ``labels``, a CSV labelling them), or ``z``, your own z-points
+    (``steps.external.ExternalZ``, its labels inside it); which notebooks (``start``, ``only``,
+    from ``notebooks_dir``); the run directory (default ``runs/<profile>``)."""
 
-    ``log`` gets a line per notebook and per code cell; ``stream_stdout`` passes the cells'
-    printed output through as it comes. ``z``: a .npy/.npz of z-points from any model
-    (``z_key``: the array of an .npz); they are checked, registered in place of notebook 01
-    (``steps.external``) and analysed by notebooks 02-04, and by 06 with ``decoder`` (a .keras
-    file) and ``images`` (a uint8 .npy, one image per z-point), and by 07's probes with
-    ``labels`` (a CSV of factors, one row per z-point), and by 08's measures with ``vae`` (the
-    z-points are a VAE's means); the others are recorded as left out with their reasons. Every
-    input is checked before anything is written."""
-    overrides = dict(overrides or {})
-    zs, notes, pics, facts, unlabelled = None, [], None, None, None
-    if (decoder is not None or images is not None or vae) and z is None:
-        raise external.InputError("--decoder, --images and --vae go with --z (your own "
-                                  "z-points)")
-    if labels is not None and z is None:
-        if data is None:
+    profile: str = "default"
+    data: str | None = None
+    labels: str | None = None
+    z: external.ExternalZ | None = None
+    run_dir: str | os.PathLike | None = None
+    start: str | None = None
+    only: tuple[str, ...] = ()
+    overrides: dict = field(default_factory=dict)
+    notebooks_dir: str | os.PathLike | None = None
+
+
+@dataclass
+class Plan:
+    """``plan``'s answer: the notebooks to execute, the parameters they get, the run directory,
+    and the steps that prepare the run before the first notebook (each returns lines to show)."""
+
+    notebooks: list[Path]
+    parameters: dict
+    run_path: Path
+    first_steps: list[Callable[[store.RunDir], list[str]]] = field(default_factory=list)
+
+
+def _left_out(notebook: str, why: str) -> Callable[[store.RunDir], list[str]]:
+    def step(run: store.RunDir) -> list[str]:
+        store.RunDir(run.path, notebook).record("skipped", why)
+        return [f"note: notebook {notebook[:2]} is left out: {why}"]
+    return step
+
+
+def plan(request: RunRequest) -> Plan:
+    """Check everything a run needs before anything is written: the profile and its overrides,
+    your z-points and their companions (``steps.external.check``) or the photos and their labels
+    (``steps.dataset.check_photos``), the notebooks asked for; raise naming what is wrong."""
+    overrides, only = dict(request.overrides), list(request.only)
+    first: list[Callable[[store.RunDir], list[str]]] = []
+    z = request.z
+    if z is None and request.labels is not None:
+        if request.data is None:
             raise external.InputError("--labels labels photos (with --data PATH) or your own "
                                       "z-points (with --z PATH); found neither")
-        overrides["labels"] = str(labels)
+        overrides["labels"] = str(request.labels)
     if z is not None:
-        zs = external.read_z(z, z_key)
-        overrides.setdefault("z_dim", zs.shape[1])  # z_dim comes from the data
-        notes = external.check_size(zs, config.load(profile, data=data, **overrides), z)
-        if (decoder is None) != (images is None):
-            raise external.InputError("notebook 06 needs both --decoder and --images (the "
-                                      "images the z-points came from, to judge realism)")
-        if images is not None:
-            pics = external.read_images(images, len(zs))
-            external.check_decoder(decoder, zs.shape[1], pics[1], zs)
-        if labels is not None:
-            facts = (*external.read_labels(labels, len(zs)), labels)
-        only = external.notebooks_for(only, pics is not None, facts is not None, vae)
-    cfg = config.load(profile, data=data, **overrides)  # fail before the first kernel starts
-    if zs is None and cfg.data_source == "photos":
+        checked, overrides = external.check(z, request.profile, request.data, overrides, only)
+        only = checked.notebooks
+        first.append(checked.register)
+    cfg = config.load(request.profile, data=request.data, **overrides)
+    if z is None and cfg.data_source == "photos":
         photos = dataset.check_photos(cfg)  # the listing and the labels, before any write
-        if photos.labels is None and not (only or start):
-            only = [nb.name[:2] for nb in find_notebooks(notebooks_dir) if nb.stem != PROBES]
-            unlabelled = ("the photos have no labels: give --labels labels.csv (a 'file' column "
-                          "and one numeric column per factor) or put CelebA's "
-                          "list_attr_celeba.txt beside the folder")
-    notebooks = find_notebooks(notebooks_dir, start, only)  # before anything is created
-    run_path = Path(run_dir or config.default_run_dir(profile)).expanduser().resolve()
-    if zs is not None:
-        origin = sha256_file(Path(z).expanduser())  # read once: the run-dir check and data.json
-        external.check_run_dir(run_path, origin)
-    run = store.RunDir(run_path)
-    if zs is not None:
-        external.register(run, zs, z, z_key, notes, decoder, pics, facts, vae, origin)
-        for note in notes:
-            log(f"note: {note}")
-        log(f"z-points: {zs.shape[0]:,} x {zs.shape[1]} from {Path(z).expanduser().resolve()}; "
-            f"notebooks {', '.join(only)} analyse "
-            f"them, the others are left out (reasons in the report)")
-    if unlabelled:
-        store.RunDir(run.path, PROBES).record("skipped", unlabelled)
-        log(f"note: notebook 07 is left out: {unlabelled}")
-    check_inputs(run, [nb.stem for nb in notebooks])  # before any notebook runs for minutes
+        if photos.labels is None and not (only or request.start):
+            only = [nb.name[:2] for nb in find_notebooks(request.notebooks_dir)
+                    if nb.stem != PROBES]
+            first.append(_left_out(PROBES, "the photos have no labels: give --labels labels.csv "
+                                           "(a 'file' column and one numeric column per factor) "
+                                           "or put CelebA's list_attr_celeba.txt beside them"))
+    notebooks = find_notebooks(request.notebooks_dir, request.start, only)
+    run_path = Path(request.run_dir or config.default_run_dir(request.profile)).expanduser()
+    parameters = {"profile": request.profile, "run_dir": str(run_path.resolve()),
+                  "data": request.data, "overrides": overrides}
+    return Plan(notebooks, parameters, run_path.resolve(), first)
+
+
+def run_series(request: RunRequest, log=print, stream_stdout: bool = True) -> Path:
+    """Execute the series as ``plan`` says; return the run directory (its report.html is
+    written at the end, and the verdict printed: the claims and the check against the baseline
+    that describes the run, ``regression.verdict``).
+
+    ``log`` gets a line per notebook and per code cell; ``stream_stdout`` passes the cells'
+    printed output through as it comes."""
+    p = plan(request)
+    run = store.RunDir(p.run_path)
+    for step in p.first_steps:
+        for line in step(run):
+            log(line)
+    check_inputs(run, [nb.stem for nb in p.notebooks])  # before any notebook runs for minutes
     os.environ.setdefault("NBHELPERS_STATIC", "1")  # no widget frontend under papermill
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ lines, not even cuInit's error
-    params = {"profile": profile, "run_dir": str(run_path), "data": data, "overrides": overrides}
-    log(f"run directory: {run_path} (profile {profile}, {len(notebooks)} notebooks)")
+    log(f"run directory: {run.path} (profile {request.profile}, {len(p.notebooks)} notebooks)")
     done = {}
-    for nb in notebooks:
+    for nb in p.notebooks:
         out = run.path / "notebooks" / nb.name
         log(f"[{nb.name}] running ...")
-        done[nb.name] = execute(nb, out, params, cwd=nb.parent, log=log,
+        done[nb.name] = execute(nb, out, p.parameters, cwd=nb.parent, log=log,
                                 stream_stdout=stream_stdout)
         log(f"[{nb.name}] done in {done[nb.name]:.1f} s")
     timings = read_json(run.path / "timings.json", {})
     timings.update({name: round(seconds, 2) for name, seconds in done.items()})
     atomic_write_json(run.path / "timings.json", timings)
-    report = write_report(run.path, baseline_spread(run.path), references(run.path))
-    log(f"report: {report}")
-    log(verdict(run.path))
+    log(f"report: {regression.write_run_report(run.path)}")
+    log(regression.verdict(run.path))
     return run.path
 
 
-def baselines_dir() -> Path:
-    return config.project_root() / "baselines"
-
-
-def baseline_path(profile: str) -> Path:
-    """The committed baseline of a profile on the synthetic faces: ``baselines/<profile>.json``."""
-    return baselines_dir() / f"{profile}.json"
-
-
-def load_baseline(path: str | os.PathLike) -> dict:
-    """A baseline file, or ValueError naming the file and what it holds instead."""
-    base = read_json(path)
-    if base is None or "values" not in base:
-        raise ValueError(f"{path}: expected a baseline written by 'python -m nbhelpers "
-                         f"baseline' (a JSON object with 'values'), found "
-                         f"{'nothing' if base is None else sorted(base)}")
-    return base
-
-
-def baseline_data(base: dict) -> dict:
-    """Which images a baseline was made on (baselines written before it: synthetic faces)."""
-    return base.get("data") or {"kind": "synthetic"}
-
-
-def photo_baselines(profile: str) -> list[Path]:
-    """The committed baselines of a profile on photos: ``baselines/<profile>-<name>.json``."""
-    out = []
-    for path in sorted(baselines_dir().glob(f"{profile}-*.json")):
-        base = read_json(path)
-        if isinstance(base, dict) and baseline_data(base).get("kind") == "photos":
-            out.append(path)
-    return out
-
-
-def baseline_for(run_dir) -> tuple[Path | None, str]:
-    """(the committed baseline made on this run's profile and images, or None; why none). A run
-    on photos takes the baseline made on the same photos (``steps.dataset.data_identity``), a
-    run on synthetic faces ``baselines/<profile>.json``, a run of external z-points none."""
-    info = data_info(run_dir)
-    if info.get("kind") == "external":
-        return None, (f"the z-points are {info.get('source')}; the baselines describe the "
-                      f"series' own runs")
-    profile = store.read_results(run_dir).get("environment", {}).get("profile")
-    if profile is None:
-        raise ValueError(f"{Path(run_dir) / store.RESULTS} names no profile (no "
-                         f"'environment'); pass --baseline FILE")
-    if info.get("kind") != "photos":
-        return baseline_path(profile), ""
-    want = dataset.data_identity(info)
-    for path in photo_baselines(profile):
-        if baseline_data(read_json(path)) == want:
-            return path, ""
-    images = info.get("images", {})
-    return None, (f"no baseline of the {profile} profile was made on these photos "
-                  f"({images.get('count', '?'):,} from {images.get('folder')}); the committed ones "
-                  f"are {[p.name for p in photo_baselines(profile)] or 'none'}; make one from "
-                  f"runs with several seeds: python -m nbhelpers baseline --runs RUN ... --out "
-                  f"baselines/{profile}-NAME.json")
-
-
-def baseline_spread(run_dir) -> dict[str, float] | None:
-    """The seed spreads of the committed baseline that describes the run, or None (none,
-    unreadable, or a run of external z-points, which no seed spread of the series describes)."""
-    try:
-        path, _ = baseline_for(run_dir)
-        return baseline.spreads(load_baseline(path)) if path else None
-    except (ValueError, OSError, KeyError, TypeError):
-        return None
-
-
-def references(run_dir) -> dict[str, dict]:
-    """{label: baseline} of the committed baselines of the run's profile that the report's
-    findings table shows beside the run: "real faces" (a baseline on photos, the run's own
-    where it has one) and "synthetic faces" (``baselines/<profile>.json``)."""
-    profile = store.read_results(run_dir).get("environment", {}).get("profile")
-    if profile is None:
-        return {}
-    out = {}
-    try:
-        own, _ = baseline_for(run_dir)
-    except ValueError:
-        own = None
-    photos = photo_baselines(profile)
-    real = own if own in photos else (photos[0] if photos else None)
-    for label, path in (("real faces", real), ("synthetic faces", baseline_path(profile))):
-        try:
-            if path is not None and path.exists():
-                out[label] = {**load_baseline(path), "file": path.name}
-        except (ValueError, OSError):
-            pass
-    return out
-
-
-def statuses(rows: list[dict]) -> dict[str, str]:
-    return {r["id"]: r["status"] for r in rows}
-
-
-def check(run_dir: str | os.PathLike, baseline_file: str | os.PathLike | None = None
-          ) -> tuple[list[dict], baseline.Drift | None, Path | None, str]:
-    """The claims of a run and its comparison with its baseline (default: the committed one
-    made on the run's profile and images, ``baseline_for``), and why there is none. Claims near
-    their line read "within noise" by the baseline's seed spreads."""
-    results = store.read_results(run_dir)
-    if baseline_file is not None:
-        path, why = Path(baseline_file), ""
-    else:
-        path, why = baseline_for(run_dir)
-        if path is not None and not path.exists():
-            path, why = None, f"no baseline at {path}: nothing to compare with"
-    if path is None:
-        return claims.evaluate(results), None, None, why
-    base = load_baseline(path)
-    rows = claims.evaluate(results, spread=baseline.spreads(base))
-    return rows, baseline.compare(results, base, statuses(rows)), path, ""
-
-
-def verdict(run_dir: str | os.PathLike) -> str:
-    """The claims table and, when a baseline describes the run, the check's verdict, as text."""
-    try:  # a damaged baseline must not fail a finished run
-        rows, drift, path, why = check(run_dir)
-    except (ValueError, OSError, KeyError, TypeError) as exc:
-        text = "findings:\n" + claims.summary(claims.evaluate(store.read_results(run_dir)))
-        return text + f"\nbaseline check not possible: {exc}"
-    text = "findings:\n" + claims.summary(rows)
-    if drift is None:
-        return text + f"\nno baseline check: {why}"
-    return text + f"\n{drift.report()}\n  (against {path}; drift is news, not a failed run: " \
-                  f"'python -m nbhelpers check {run_dir}' exits 1 on it)"
+def request_of(args) -> RunRequest:
+    """The ``run`` command's arguments as a RunRequest."""
+    only = [t.strip() for t in (args.only or "").split(",") if t.strip()]
+    if args.only is not None and not only:
+        raise ValueError(f"--only {args.only!r} names no notebook; expected numbers such as "
+                         f"--only 02,04")
+    if args.z is None and (args.decoder or args.images or args.vae or args.z_key):
+        raise external.InputError("--decoder, --images, --vae and --z-key go with --z (your own "
+                                  "z-points)")
+    z = None if args.z is None else external.ExternalZ(args.z, args.z_key, args.decoder,
+                                                       args.images, args.labels, args.vae)
+    return RunRequest(args.profile, args.data, None if z else args.labels, z, args.run_dir,
+                      args.start, tuple(only), config.parse_assignments(args.set), args.notebooks)
 
 
 def main_run(args) -> int:
     try:
-        overrides = config.parse_assignments(args.set)
-        only = [t.strip() for t in (args.only or "").split(",") if t.strip()]
-        if args.only is not None and not only:
-            raise ValueError(f"--only {args.only!r} names no notebook; expected numbers such as "
-                             f"--only 02,04")
-        run_series(args.profile, data=args.data, run_dir=args.run_dir, start=args.start,
-                   only=only, overrides=overrides, notebooks_dir=args.notebooks,
-                   z=args.z, z_key=args.z_key, decoder=args.decoder, images=args.images,
-                   labels=args.labels, vae=args.vae)
+        run_series(request_of(args))
     except NotebookFailed as exc:
         print(f"\nFAILED: {exc}", file=sys.stderr)
         return 1
     except (config.ConfigError, ValueError, FileNotFoundError, store.ArtifactError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return 0
-
-
-def main_check(args) -> int:
-    """``check``: print the claims and the comparison; 1 on drift, 2 on an unusable input."""
-    try:
-        rows, drift, path, why = check(args.run_dir, args.baseline)
-    except (ValueError, FileNotFoundError, json.JSONDecodeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print("findings:\n" + claims.summary(rows))
-    if drift is None:
-        print(f"error: {why}; write a baseline with 'python -m nbhelpers baseline --runs "
-              f"{args.run_dir} ...' or pass --baseline FILE", file=sys.stderr)
-        return 2
-    print(f"{drift.report(limit=10_000)}\n  (against {path})")
-    return 0 if drift.ok else 1
-
-
-def main_baseline(args) -> int:
-    """``baseline``: write a baseline from runs with different seeds (``--runs A B C ...``)."""
-    runs = []
-    for run_dir in args.runs:
-        results = store.read_results(run_dir)
-        if not results or not results.get("environment"):
-            print(f"error: {Path(run_dir) / store.RESULTS} holds no run with an environment "
-                  f"record; run the series first", file=sys.stderr)
-            return 2
-        runs.append(results)
-    profiles = {r["environment"].get("profile") for r in runs}
-    seeds = [r["environment"].get("seed") for r in runs]
-    if len(profiles) != 1 or len(set(seeds)) != len(seeds):
-        print(f"error: expected runs of one profile with different seeds, found profiles "
-              f"{sorted(map(str, profiles))} and seeds {seeds}", file=sys.stderr)
-        return 2
-    data = [dataset.data_identity(data_info(run_dir)) for run_dir in args.runs]
-    if any(d != data[0] for d in data):
-        print(f"error: expected runs on the same images, found {len({str(d) for d in data})} "
-              f"different data sets ({', '.join(sorted({d['kind'] for d in data}))})",
-              file=sys.stderr)
-        return 2
-    if data[0]["kind"] == "external":
-        print("error: runs of external z-points have no baseline (the baselines describe the "
-              "series' own runs)", file=sys.stderr)
-        return 2
-    lend = load_baseline(args.scale_from) if args.scale_from else None
-    profile = profiles.pop()
-    note = (f"profile {profile}, seeds {', '.join(map(str, seeds))}"
-            + (f"; relative tolerances of {Path(args.scale_from).name} where wider"
-               if lend else "") + (f"; {args.note}" if getattr(args, "note", "") else ""))
-    first = baseline.make_baseline(runs, note, lend, data[0])
-    spread = baseline.spreads(first)
-    per_seed = [statuses(claims.evaluate(r, spread=spread)) for r in runs]
-    agreed = {}
-    for cid in per_seed[0]:  # a seed that could not measure a claim does not vote on it
-        votes = {s[cid] for s in per_seed} - {claims.NOT_MEASURED}
-        agreed[cid] = (votes.pop() if len(votes) == 1 else
-                       claims.NOISE if votes else claims.NOT_MEASURED)
-    if args.out:
-        out = Path(args.out)
-    elif data[0]["kind"] == "photos":
-        out = baselines_dir() / f"{profile}-photos-{data[0]['names_sha256'][:8]}.json"
-    else:
-        out = baseline_path(profile)
-    base = {**first, "claims": agreed}
-    atomic_write_json(out, base)
-    print(f"wrote {out}: {len(base['values'])} values from {len(runs)} runs ({note}); "
-          f"review it and commit it")
     return 0

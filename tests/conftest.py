@@ -39,7 +39,8 @@ def smoke_run(tmp_path_factory):
     os.environ["NBHELPERS_READ_LOG"] = str(reads)
     os.environ["NBHELPERS_RECORD_LOG"] = str(records)
     try:
-        runner.run_series("smoke", run_dir=run_dir, log=lambda *a, **k: None, stream_stdout=False)
+        runner.run_series(runner.RunRequest("smoke", run_dir=run_dir), log=lambda *a, **k: None,
+                          stream_stdout=False)
     finally:
         os.environ.pop("NBHELPERS_READ_LOG", None)
         os.environ.pop("NBHELPERS_RECORD_LOG", None)
@@ -81,6 +82,6 @@ def real_smoke_run(shared_faces, tmp_path_factory):
     from nbhelpers import runner
 
     run_dir = tmp_path_factory.mktemp("real_smoke_run")
-    runner.run_series("smoke", data=str(shared_faces), run_dir=run_dir, log=lambda *a, **k: None,
-                      stream_stdout=False)
+    runner.run_series(runner.RunRequest("smoke", data=str(shared_faces), run_dir=run_dir),
+                      log=lambda *a, **k: None, stream_stdout=False)
     return run_dir

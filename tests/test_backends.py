@@ -75,9 +75,9 @@ def test_smoke_training_notebooks_run_on_jax(tmp_path):
     vae = results["05_vae_extra_dense_layer"]["variants"]["vae"]
     assert vae["loss_last_epoch"] < vae["loss_first_epoch"] and vae["kl_last_epoch"] > 0
     # another backend and other random streams: within the smoke baseline's seed spread
-    from nbhelpers import baseline, runner
+    from nbhelpers import baseline, regression
 
-    base = runner.load_baseline(ROOT / "baselines" / "smoke.json")
+    base = regression.load_baseline(ROOT / "baselines" / "smoke.json")
     ours = {k: v for k, v in base["values"].items() if k.startswith(("01_", "05_"))}
     drift = baseline.compare(results, {**base, "values": ours})
     assert drift.ok and drift.compared == len(ours), drift.report()

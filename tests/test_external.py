@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nbhelpers import claims, runner, store
+from nbhelpers import claims, regression, runner, store
 from nbhelpers.steps import external
 
 
@@ -21,8 +21,10 @@ def _quiet(*_, **__):
     pass
 
 
-def _run(z, run_dir, **kw):
-    return runner.run_series("smoke", run_dir=run_dir, z=z, log=_quiet, stream_stdout=False, **kw)
+def _run(z, run_dir, only=(), z_key=None, **companions):
+    request = runner.RunRequest("smoke", run_dir=run_dir, only=tuple(only),
+                                z=external.ExternalZ(z, z_key, **companions))
+    return runner.run_series(request, log=_quiet, stream_stdout=False)
 
 
 def _refused(tmp_path, name: str, array_or_bytes, match: str, **kw):
@@ -187,7 +189,7 @@ def test_the_same_z_through_the_series_and_through_z_records_the_same_values(tmp
     assert rows["ae_loss_falls"]["status"] == claims.NOT_MEASURED
     assert "no AE trained here" in rows["ae_loss_falls"]["value"]
     assert rows["mvn_gives_faces"]["status"] != claims.NOT_MEASURED  # 06 measured it
-    assert "no baseline check" in runner.verdict(mine)
+    assert "no baseline check" in regression.verdict(mine)
 
 
 def test_a_decoder_or_images_that_do_not_fit_the_z_points_are_refused(tmp_path, smoke_run):
@@ -213,7 +215,8 @@ def test_a_decoder_or_images_that_do_not_fit_the_z_points_are_refused(tmp_path, 
          rf"few.csv: expected one row per z-point \({len(z):,}, in the same order\), found 1"),
         (dict(z=zpath, labels=_save(tmp_path, "words.csv", ("a,hair\n" + "1,2\n" * 7 + "1,blond\n"
                                                             + "1,2\n" * (len(z) - 8)).encode())),
-         r"words.csv: column 'hair' is not numeric: 'blond' in row 9"),
+         r"words.csv: column 'hair' holds 1 cell\(s\) that are not finite numbers: line 9 "
+         r"\('blond'\)"),
         (dict(z=zpath, labels=_save(tmp_path, "labels.npy", np.zeros((len(z), 2)))),
          r"labels.npy: expected a .csv file of factors"),
     ]

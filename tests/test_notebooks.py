@@ -214,13 +214,13 @@ def test_every_key_a_claim_reads_is_recorded(results):
 
 
 def test_smoke_run_matches_the_committed_baseline(smoke_run, results):
-    from nbhelpers import baseline, runner
+    from nbhelpers import baseline, regression
 
-    rows, drift, path, why = runner.check(smoke_run)
+    rows, drift, path, why = regression.check(smoke_run)
     assert path == config.project_root() / "baselines" / "smoke.json"
     assert drift.ok, drift.report()
     assert 60 <= drift.compared <= 120 and not drift.added
-    text = runner.verdict(smoke_run)  # what a run prints at its end
+    text = regression.verdict(smoke_run)  # what a run prints at its end
     assert text.startswith("findings:") and "ellipses_2sigma" in text and "no drift" in text
     # nothing compared is an axis index, a sign or a per-axis / per-pair record by position
     for key in baseline.compared(results):
@@ -267,9 +267,9 @@ def _rerun(smoke_run, tmp_path, notebook: str):
 
 
 def _flagged(run) -> dict[str, float]:
-    from nbhelpers import baseline, runner
+    from nbhelpers import baseline, regression
 
-    base = runner.load_baseline(config.project_root() / "baselines" / "smoke.json")
+    base = regression.load_baseline(config.project_root() / "baselines" / "smoke.json")
     drift = baseline.compare(store.read_results(run.path), base)
     return {m.key: m.units for m in drift.moved}
 

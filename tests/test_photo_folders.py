@@ -45,7 +45,7 @@ def derived(shared_faces, tmp_path_factory):
         img = Image.open(src).convert("RGB")  # 89x109
         kind = i % 8
         if kind == 0:
-            name, data, img = f"people/a/Face {i}.png", None, img
+            name = f"people/a/Face {i}.png"
         elif kind == 1:
             img = img.convert("L")  # grey
             name = f"people/b/grey_{i}.jpg"
@@ -133,8 +133,9 @@ def _refused(derived, tmp_path, rows: dict, header=("file", "Male", "Smiling", "
     _write_csv(labels, rows, header)
     run_dir, cache = tmp_path / "run", tmp_path / "cache"
     with pytest.raises(LabelError) as err:
-        runner.run_series("smoke", data=str(derived["folder"]), labels=str(labels),
-                          run_dir=run_dir, overrides={"cache_dir": str(cache)},
+        runner.run_series(runner.RunRequest("smoke", data=str(derived["folder"]),
+                                            labels=str(labels), run_dir=run_dir,
+                                            overrides={"cache_dir": str(cache)}),
                           log=lambda *a, **k: None, stream_stdout=False)
     assert not run_dir.exists() and not cache.exists()
     assert str(labels) in str(err.value)
@@ -168,11 +169,12 @@ def test_a_row_without_a_photo_and_a_missing_file_column_are_refused(derived, tm
 @pytest.mark.slow
 def test_the_smoke_series_runs_on_other_photos_and_probes_their_labels(derived, tmp_path):
     run_dir = tmp_path / "run"
-    runner.run_series("smoke", data=str(derived["folder"]), labels=str(derived["labels"]),
-                      run_dir=run_dir, only=["01", "05", "07"],
-                      overrides={"epochs": 2, "vae_epochs": 1, "timing_images": 64,
-                                 "timing_batch_sizes": "32", "mig_points": 300},
-                      log=lambda *a, **k: None, stream_stdout=False)
+    request = runner.RunRequest("smoke", data=str(derived["folder"]),
+                                labels=str(derived["labels"]), run_dir=run_dir,
+                                only=("01", "05", "07"),
+                                overrides={"epochs": 2, "vae_epochs": 1, "timing_images": 64,
+                                           "timing_batch_sizes": "32", "mig_points": 300})
+    runner.run_series(request, log=lambda *a, **k: None, stream_stdout=False)
     info = json.loads((run_dir / "data.json").read_text())
     assert info["kind"] == "photos" and info["images"]["count"] == N
     assert list(info["images"]["skipped"]) == [BROKEN]

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from nbhelpers import runner, store
+from nbhelpers import regression, store
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +57,7 @@ def test_male_and_smiling_are_read_from_z_above_chance(results):
 
 
 def test_the_real_run_checks_no_drift_against_the_real_face_baseline(real_smoke_run):
-    rows, drift, path, why = runner.check(real_smoke_run)
+    rows, drift, path, why = regression.check(real_smoke_run)
     assert path is not None and path.name == "smoke-celeba10k.json", why
     assert drift.ok, drift.report()
     assert drift.compared >= 60 and not drift.added and not drift.not_run

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nbhelpers import runner, store
+from nbhelpers import regression, runner, store
 
 pytestmark = pytest.mark.slow  # trains models or executes notebooks
 
@@ -39,8 +39,9 @@ def series(tmp_path):
 
 
 def test_record_and_read_results_across_two_notebooks(series, tmp_path):
-    run_dir = runner.run_series("smoke", run_dir=tmp_path / "run", notebooks_dir=series,
-                                overrides={"epochs": 7}, log=lambda *a, **k: None)
+    run_dir = runner.run_series(runner.RunRequest("smoke", run_dir=tmp_path / "run",
+                                                  notebooks_dir=series, overrides={"epochs": 7}),
+                                log=lambda *a, **k: None)
     results = store.read_results(run_dir)
     env = results.pop("environment")
     assert results == {"01_first": {"z_dim": 32, "epochs": 7}, "02_second": {"twice": 64}}
@@ -130,7 +131,8 @@ def test_a_damaged_input_stops_the_run_before_any_notebook(smoke_run, tmp_path):
     before = (copy / "notebooks" / "05_vae_extra_dense_layer.ipynb").stat().st_mtime_ns
     t0 = time.perf_counter()
     with pytest.raises(store.ArtifactError) as err:
-        runner.run_series("smoke", run_dir=copy, start="02", log=lambda *a, **k: None)
+        runner.run_series(runner.RunRequest("smoke", run_dir=copy, start="02"),
+                          log=lambda *a, **k: None)
     assert time.perf_counter() - t0 < 30
     assert "notebook 06_face_generation needs models/ae.keras" in str(err.value)
     assert "manifest expects sha256" in str(err.value)
@@ -143,7 +145,7 @@ def test_a_damaged_baseline_does_not_fail_a_finished_run(tmp_path, monkeypatch):
     bad = tmp_path / "baselines" / "smoke.json"
     bad.parent.mkdir()
     bad.write_text("{ not json")
-    monkeypatch.setattr(runner, "baseline_path", lambda profile: bad)
-    text = runner.verdict(run.path)
+    monkeypatch.setattr(regression, "baseline_path", lambda profile: bad)
+    text = regression.verdict(run.path)
     assert text.startswith("findings:") and "baseline check not possible" in text
     assert "smoke.json: not valid JSON at line 1" in text

@@ -1,21 +1,25 @@
 """Your own latent space: z-points from any model (PyTorch, JAX, Keras, ...) analysed by
-notebooks 02-04 in place of the series' own AE.
+notebooks 02-04 in place of the series' own AE (and by 06, 07, 08 with a decoder, labels, or
+when they are a VAE's means).
 
-``read_z`` loads and checks a ``.npy`` or ``.npz`` file before anything is written (never with
-pickle); ``register`` then puts a checked float32 copy in the run directory as
-``latent/z_ae.npy`` (manifest entry with the source file and its sha256), writes ``data.json``
-naming where the z-points came from, and records every notebook the run leaves out with its
-reason, so that the report and the claims say why they are not measured.
+``check`` reads and checks everything given with the z-points before anything is written
+(``data.external``: the files themselves; here: against the profile and the run directory) and
+returns a ``CheckedZ``, whose ``register`` is the run's first step in place of notebook 01: a
+checked float32 copy of the z-points in the run (manifest entry with the source file and its
+sha256), ``data.json`` naming where they came from, and every notebook the run leaves out
+recorded with its reason, so that the report and the claims say why they are not measured.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .. import config
 from ..core.files import sha256_file
+from ..data.external import InputError, read_images, read_labels, read_z
 from ..data.labels import is_binary
 from ..store import RunDir
 from .artifacts import LABELS, data_info
@@ -34,79 +38,10 @@ LEFT_OUT = {
                                "one row per z-point)",
     "08_vae_latent_space": "measures a VAE's means (--vae says the z-points are a VAE's mu)",
 }
-TORCH_SUFFIXES = (".pt", ".pth", ".ckpt", ".bin")
-
-
-class InputError(ValueError):
-    """An external input that cannot be analysed; the message names the file and the fix."""
-
-
 def minimum_points(cfg: config.Profile) -> int:
     """The fewest z-points the profile's analyses can use: three intrinsic-dimension
     neighbourhoods (``id_k``) and three t-SNE perplexities."""
     return int(max(3 * cfg.id_k, 3 * max(cfg.perplexity, cfg.tsne_first_perplexity) + 2, 50))
-
-
-def read_z(path: str | Path, key: str | None = None) -> np.ndarray:
-    """The z-points of ``path`` as float32 (N, D): a ``.npy`` array or the array ``key`` of an
-    ``.npz`` (the only one when ``key`` is None). Refuses, naming the file and what was found:
-    a missing file, a PyTorch file, an object (pickled) array, a non-numeric dtype, other than
-    two dimensions, fewer than 2 columns, and NaN or infinite values (their count and first
-    row)."""
-    p = Path(path).expanduser()
-    if p.suffix.lower() in TORCH_SUFFIXES:
-        raise InputError(
-            f"{p}: a PyTorch file ({p.suffix}) cannot be read without pickle, which this series "
-            f"never uses on inputs; export the z-points as a NumPy array, e.g. "
-            f"np.save('{p.with_suffix('.npy').name}', z.detach().cpu().numpy()), and pass that")
-    if p.suffix.lower() not in (".npy", ".npz"):
-        raise InputError(f"{p}: expected a .npy file or an .npz archive of z-points, found a "
-                         f"'{p.suffix or 'no suffix'}' file")
-    if not p.is_file():
-        raise InputError(f"{p}: no such file (expected the z-points as a .npy or .npz file)")
-    try:
-        if p.suffix.lower() == ".npz":
-            with np.load(p, allow_pickle=False) as archive:
-                names = list(archive.files)
-                if key is None and len(names) != 1:
-                    raise InputError(f"{p}: the archive holds {len(names)} arrays {names}; name "
-                                     f"the z-points with --z-key NAME")
-                name = names[0] if key is None else key
-                if name not in names:
-                    raise InputError(f"{p}: no array named {name!r}; the archive holds {names}")
-                z = archive[name]
-        else:
-            z = np.load(p, allow_pickle=False)
-    except ValueError as exc:
-        if "pickle" in str(exc).lower() or "object" in str(exc).lower():
-            raise InputError(
-                f"{p}: holds Python objects (a pickled or object array), which are never loaded "
-                f"here; save a numeric array: np.save(path, np.asarray(z, dtype=np.float32))") \
-                from None
-        raise InputError(f"{p}: not a readable NumPy file ({exc})") from None
-    return check_z(z, p)
-
-
-def check_z(z: np.ndarray, name: str | Path = "z") -> np.ndarray:
-    """``z`` as float32 (N, D) after the checks of ``read_z`` (``name`` labels the messages)."""
-    if z.dtype.kind not in "fiu":
-        raise InputError(f"{name}: expected numbers (float N x D), found dtype {z.dtype}")
-    if z.ndim == 1:
-        raise InputError(f"{name}: expected one z-point per row (N x D), found a 1-D array of "
-                         f"{len(z):,} values; a one-dimensional latent space is z.reshape(-1, 1), "
-                         f"but the analyses need D >= 2")
-    if z.ndim != 2:
-        raise InputError(f"{name}: expected a 2-D array (N x D), found shape {z.shape}; flatten "
-                         f"each z-point first: z.reshape(len(z), -1)")
-    if z.shape[1] < 2:
-        raise InputError(f"{name}: expected at least 2 latent dimensions (planes and PCA pairs), "
-                         f"found shape {z.shape}")
-    bad = ~np.isfinite(z).all(axis=1)
-    if bad.any():
-        raise InputError(f"{name}: {int(bad.sum()):,} of {len(z):,} z-points hold NaN or "
-                         f"infinite values, the first in row {int(np.argmax(bad))}; drop or fix "
-                         f"them before the analysis")
-    return np.ascontiguousarray(z, dtype=np.float32)
 
 
 def check_size(z: np.ndarray, cfg: config.Profile, name: str | Path = "z") -> list[str]:
@@ -164,77 +99,6 @@ def check_run_dir(run_path: Path, origin: str) -> None:
                          f"({info.get('source')}); pass a new --run-dir")
 
 
-def read_images(path: str | Path, n: int) -> tuple[Path, tuple[int, ...]]:
-    """The images the z-points came from, one per z-point in the same order: a uint8 .npy
-    (n, H, W, 3), opened memory-mapped (never with pickle). Returns its path and shape."""
-    p = Path(path).expanduser()
-    if p.is_dir() or p.suffix.lower() == ".zip":
-        raise InputError(f"{p}: folders and zips of images are not read for --images yet; save "
-                         f"the images as one uint8 array: np.save('images.npy', "
-                         f"np.stack(images).astype(np.uint8))  # (N, H, W, 3), 0-255")
-    if p.suffix.lower() != ".npy" or not p.is_file():
-        raise InputError(f"{p}: expected a uint8 .npy file of images (N, H, W, 3)"
-                         + ("" if p.is_file() else ", found no such file"))
-    try:
-        images = np.load(p, mmap_mode="r", allow_pickle=False)
-    except ValueError as exc:
-        raise InputError(f"{p}: not a readable uint8 .npy of images ({exc})") from None
-    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
-        raise InputError(f"{p}: expected uint8 images (N, H, W, 3) with values 0-255, found "
-                         f"{images.dtype} {images.shape}")
-    if len(images) != n:
-        raise InputError(f"{p}: expected one image per z-point ({n:,}, in the same order), "
-                         f"found {len(images):,}")
-    return p, tuple(images.shape)
-
-
-def read_labels(path: str | Path, n: int) -> tuple[list[str], np.ndarray]:
-    """The factors behind the z-points: a CSV with a header of factor names and one row of
-    numbers per z-point, in the same order (``data.labels.read_numeric_csv``). Returns (names,
-    values (n, K) float64); InputError naming the file, the column and the first rows."""
-    from ..data.labels import LabelError, read_numeric_csv
-
-    try:
-        return read_numeric_csv(path, n)
-    except LabelError as exc:
-        raise InputError(str(exc)) from None
-
-
-def check_decoder(path: str | Path, z_dim: int, image_shape: tuple[int, ...] | None = None,
-                  z_sample: np.ndarray | None = None):
-    """Load a Keras decoder (.keras, Keras' safe mode: no arbitrary code) and check that it
-    takes ``z_dim`` inputs, draws ``image_shape`` images (H, W, 3) and, on ``z_sample``, gives
-    values in [0, 1] as the series' decoders do. Returns the model."""
-    p = Path(path).expanduser()
-    if p.suffix.lower() != ".keras" or not p.is_file():
-        raise InputError(f"{p}: expected a Keras decoder saved with model.save('decoder.keras')"
-                         + ("" if p.is_file() else ", found no such file"))
-    import keras
-
-    from .. import models  # noqa: F401  (registers the series' custom layers)
-
-    try:
-        model = keras.models.load_model(p, compile=False)
-    except Exception as exc:  # a broken or foreign file: say what Keras said
-        raise InputError(f"{p}: Keras could not load it as a model ({type(exc).__name__}: "
-                         f"{exc})") from None
-    inputs = model.input_shape
-    if not isinstance(inputs, tuple) or len(inputs) != 2 or inputs[-1] != z_dim:
-        raise InputError(f"{p}: expected a decoder taking z-points of {z_dim} dimensions, found "
-                         f"input shape {inputs}")
-    out = tuple(model.output_shape[1:])
-    if image_shape is not None and out != tuple(image_shape[1:]):
-        raise InputError(f"{p}: the decoder draws images of shape {out}, the images given with "
-                         f"--images are {tuple(image_shape[1:])}")
-    if z_sample is not None:
-        drawn = np.asarray(model.predict(np.asarray(z_sample[:8], np.float32), verbose=0))
-        if drawn.min() < -1e-3 or drawn.max() > 1 + 1e-3:
-            raise InputError(f"{p}: expected decoded pixels in [0, 1] (a sigmoid output, as the "
-                             f"series' decoders), found {drawn.min():.3g} to {drawn.max():.3g} "
-                             f"on the first z-points")
-    return model
-
-
 def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = None,
              notes: list[str] | None = None, decoder: str | Path | None = None,
              images: tuple[Path, tuple[int, ...]] | None = None,
@@ -276,3 +140,67 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
                                   labels is not None, vae).items():
         RunDir(run.path, notebook).record("skipped", why)
     return info
+
+
+@dataclass(frozen=True)
+class ExternalZ:
+    """Your own z-points and what comes with them (the CLI's ``--z``, ``--z-key``, ``--decoder``,
+    ``--images``, ``--labels``, ``--vae``)."""
+
+    path: str | Path
+    key: str | None = None
+    decoder: str | Path | None = None
+    images: str | Path | None = None
+    labels: str | Path | None = None
+    vae: bool = False
+
+
+@dataclass
+class CheckedZ:
+    """``check``'s result: the z-points and their companions, read and checked; ``register``
+    puts them in a run."""
+
+    given: ExternalZ
+    z: np.ndarray
+    notes: list[str]
+    images: tuple[Path, tuple[int, ...]] | None
+    labels: tuple[list[str], np.ndarray, str | Path] | None
+    sha256: str
+    notebooks: list[str] = field(default_factory=list)
+
+    def register(self, run: RunDir) -> list[str]:
+        """The run's first step: ``register`` the z-points; returns the lines to show."""
+        g = self.given
+        check_run_dir(run.path, self.sha256)
+        register(run, self.z, g.path, g.key, self.notes, g.decoder, self.images, self.labels,
+                 g.vae, self.sha256)
+        return [*(f"note: {n}" for n in self.notes),
+                f"z-points: {self.z.shape[0]:,} x {self.z.shape[1]} from "
+                f"{Path(g.path).expanduser().resolve()}; notebooks {', '.join(self.notebooks)} "
+                f"analyse them, the others are left out (reasons in the report)"]
+
+
+def check(given: ExternalZ, profile: str, data: str | None, overrides: dict,
+          only: list[str] | None) -> tuple[CheckedZ, dict]:
+    """Read and check the z-points and everything given with them against the profile (its
+    ``z_dim`` comes from the z-points): (the checked inputs, the overrides with ``z_dim``).
+    Raises InputError naming the file and the fix; writes nothing."""
+    z = read_z(given.path, given.key)
+    overrides = {**overrides, "z_dim": overrides.get("z_dim", z.shape[1])}
+    notes = check_size(z, config.load(profile, data=data, **overrides), given.path)
+    if (given.decoder is None) != (given.images is None):
+        raise InputError("notebook 06 needs both --decoder and --images (the images the "
+                         "z-points came from, to judge realism)")
+    images = None
+    if given.images is not None:
+        from ..models.external import check_decoder  # Keras: only when a decoder is given
+
+        images = read_images(given.images, len(z))
+        check_decoder(given.decoder, z.shape[1], images[1], z)
+    labels = None
+    if given.labels is not None:
+        labels = (*read_labels(given.labels, len(z)), given.labels)
+    checked = CheckedZ(given, z, notes, images, labels,
+                       sha256_file(Path(given.path).expanduser()))  # read once
+    checked.notebooks = notebooks_for(only, images is not None, labels is not None, given.vae)
+    return checked, overrides

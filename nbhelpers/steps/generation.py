@@ -67,9 +67,10 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
             progress: bool = True) -> RealismTable:
     """Precision, recall, density, coverage and Frechet distance of each sampler's decoded faces,
     of the VAE's faces from N(0, I), of reconstructions, of real training faces and of uniform
-    noise (the judge's two ends), against the held-out faces (the run's ``realism.judge``); recorded as ``realism``, with the generation study's
-    headline numbers (``metrics.sampler_margins``). Without the series' AE and VAE (external
-    z-points) the samplers' rows alone."""
+    noise (the judge's two ends), against the held-out faces (the run's ``realism.judge``);
+    recorded as ``realism``, with the generation study's headline numbers
+    (``metrics.sampler_margins``). Without the series' AE and VAE (external z-points) the
+    samplers' rows and the judge's ends alone."""
     from tqdm.auto import tqdm
 
     n = cfg.n_generate

@@ -54,7 +54,8 @@ def run_dir(tmp_path_factory) -> Path:
     from nbhelpers import runner
 
     run = tmp_path_factory.mktemp("browser_run")
-    runner.run_series("smoke", run_dir=run, log=lambda *a, **k: None, stream_stdout=False)
+    runner.run_series(runner.RunRequest("smoke", run_dir=run), log=lambda *a, **k: None,
+                      stream_stdout=False)
     return run
 
 
