@@ -51,11 +51,12 @@ def seed_everything(seed: int) -> None:
     _seed(seed)
 
 
-def record(name: str, value):
-    """Store a JSON-able ``value`` under the current notebook's name in results.json."""
+def record(key, value):
+    """Store a JSON-able ``value`` under the current notebook's ``key`` (declared in
+    ``nbhelpers.keys``) in results.json."""
     from .store import record as _record
 
-    return _record(name, value)
+    return _record(key, value)
 
 
 def read_results(run_dir):

@@ -27,6 +27,8 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+from .keys import Density, Ellipses, ExtraDense, Factors, Generation, Training, Tsne, VaeSpace
+
 K = 10.0  # standard deviations: with 6 seeds, Student's t puts a normal key outside 1 time in
 # 4,000 (t with 5 degrees of freedom beyond 10 / sqrt(1 + 1/6)): about 2 % of clean runs would
 # show one moved key among 80 independent ones, fewer as the keys are correlated
@@ -50,70 +52,64 @@ class Group:
     exact: bool = False
 
 
-_TRAIN = ("loss_first_epoch", "loss_last_epoch", "val_loss_last_epoch")
+_TRAIN = (Training.LOSS_FIRST, Training.LOSS_LAST, Training.VAL_LOSS_LAST)
 _Q = ("q10", "q50", "q90")
 _PROBE = ("disentanglement", "completeness", "informativeness", "mig", "r2_mean")
 COMPARED: tuple[Group, ...] = (
     Group("model sizes", "a changed layer, filter or z_dim changes the blog's parameter counts",
-          ("01_autoencoder_training/params/*", "01_autoencoder_training/z_shape[[]*[]]",
-           "05_vae_extra_dense_layer/encoder_params/*",
-           "05_vae_extra_dense_layer/decoder_params/*"), exact=True),
+          (Training.PARAMS.at("*"), Training.Z_SHAPE.path + "[[]*[]]",
+           ExtraDense.ENCODER_PARAMS.at("*"), ExtraDense.DECODER_PARAMS.at("*")), exact=True),
     Group("losses", "training on wrong data, a broken loss or optimizer shows in the losses",
-          (*(f"01_autoencoder_training/{k}" for k in _TRAIN),
-           *(f"05_vae_extra_dense_layer/variants/vae/{k}" for k in _TRAIN),
-           "07_ground_truth_factors/gaussian_question/table/*/val_loss")),
+          (*(k.path for k in _TRAIN), *(ExtraDense.VARIANTS.at("vae", k.name) for k in _TRAIN),
+           Factors.GAUSSIAN_QUESTION.at("table", "*", "val_loss"))),
     Group("claims", "the measured value of every claim, as its step records it (the two loss "
           "claims read the losses above)",
-          ("01_autoencoder_training/reconstruction/excess_share",
-           "01_autoencoder_training/reconstruction/identified",
-           "02_latent_number_density/fit_r2_median", "02_latent_number_density/off_centre_share",
-           "02_latent_number_density/broad_share",
-           "02_latent_number_density/radius_ratio", "02_latent_number_density/radius_ratio_scaled",
-           "03_tsne_filaments/void_ratio/median", "03_tsne_filaments/raw_pca_dominance",
-           "03_tsne_filaments/dimension_by_scale/lowest/z", "03_tsne_filaments/filament_lines/ratio",
-           "04_pca_ellipses/pearson_max_offdiag", "04_pca_ellipses/components_for_80pct",
-           "04_pca_ellipses/components_share_80pct",
-           "04_pca_ellipses/inside_2sigma", "04_pca_ellipses/inside_3sigma",
-           "04_pca_ellipses/fit_inside_2sigma", "04_pca_ellipses/fit_inside_3sigma",
-           "05_vae_extra_dense_layer/encoder_ratio", "05_vae_extra_dense_layer/val_loss_gap",
-           "05_vae_extra_dense_layer/quality_gap", "06_face_generation/mvn_precision_margin",
-           "06_face_generation/gmm_frechet_ratio",
-           "07_ground_truth_factors/attribute_arithmetic/rise_median",
-           "07_ground_truth_factors/gaussian_question/carried_share",
-           "08_vae_latent_space/tiny_kl_way/worst")),
+          (Training.RECONSTRUCTION.at("excess_share"), Training.RECONSTRUCTION.at("identified"),
+           Density.FIT_R2_MEDIAN.path, Density.OFF_CENTRE_SHARE.path, Density.BROAD_SHARE.path,
+           Density.RADIUS_RATIO.path, Density.RADIUS_RATIO_SCALED.path,
+           Tsne.VOID_RATIO.at("median"), Tsne.RAW_PCA_DOMINANCE.path,
+           Tsne.DIMENSION_BY_SCALE.at("lowest", "z"), Tsne.FILAMENT_LINES.at("ratio"),
+           Ellipses.PEARSON_MAX_OFFDIAG.path, Ellipses.COMPONENTS_80.path,
+           Ellipses.COMPONENTS_SHARE_80.path,
+           Ellipses.INSIDE_2SIGMA.path, Ellipses.INSIDE_3SIGMA.path,
+           Ellipses.FIT_INSIDE_2SIGMA.path, Ellipses.FIT_INSIDE_3SIGMA.path,
+           ExtraDense.ENCODER_RATIO.path, ExtraDense.VAL_LOSS_GAP.path,
+           ExtraDense.QUALITY_GAP.path, Generation.MVN_PRECISION_MARGIN.path,
+           Generation.GMM_FRECHET_RATIO.path,
+           Factors.ATTRIBUTE_ARITHMETIC.at("rise_median"),
+           Factors.GAUSSIAN_QUESTION.at("carried_share"),
+           VaeSpace.TINY_KL_WAY.at("worst"))),
     Group("per-axis statistics, order-free",
           "quantiles over the axes of the fitted widths and absolute centres, and counts of broad and "
           "off-centre axes: a wrong histogram, fit or bin width moves them, a permutation or "
           "sign flip of the axes does not",
-          (*(f"02_latent_number_density/sigma_quantiles/{q}" for q in _Q),
-           *(f"02_latent_number_density/abs_center_quantiles/{q}" for q in _Q),
-           "02_latent_number_density/off_centre_count", "02_latent_number_density/broad_count",
-           "02_latent_number_density/radius_range/low",
-           "02_latent_number_density/radius_range/high")),
+          (*(Density.SIGMA_QUANTILES.at(q) for q in _Q),
+           *(Density.ABS_CENTER_QUANTILES.at(q) for q in _Q),
+           Density.OFF_CENTRE_COUNT.path, Density.BROAD_COUNT.path,
+           Density.RADIUS_RANGE.at("low"), Density.RADIUS_RANGE.at("high"))),
     Group("spectra and shapes",
           "the PCA variance spectrum (sorted by definition), intrinsic dimension (global, and at "
           "the smallest scale) against the Gaussian reference, the survivors of trimming",
-          (*(f"03_tsne_filaments/raw_pca_variance[[]{i}[]]" for i in range(5)),
-           "03_tsne_filaments/intrinsic_dimension/z/twonn",
-           "03_tsne_filaments/intrinsic_dimension/gaussian_reference/local_dense",
-           "03_tsne_filaments/dimension_by_scale/smallest_scale/z",
-           "03_tsne_filaments/dimension_by_scale/smallest_scale/gaussian_reference",
-           "04_pca_ellipses/survivors")),
+          (*(Tsne.RAW_PCA_VARIANCE.path + f"[[]{i}[]]" for i in range(5)),
+           Tsne.INTRINSIC_DIMENSION.at("z", "twonn"),
+           Tsne.INTRINSIC_DIMENSION.at("gaussian_reference", "local_dense"),
+           Tsne.DIMENSION_BY_SCALE.at("smallest_scale", "z"),
+           Tsne.DIMENSION_BY_SCALE.at("smallest_scale", "gaussian_reference"),
+           Ellipses.SURVIVORS.path)),
     Group("realism per sampler",
           "the Frechet distance of each sampler's decoded faces to the held-out faces (the "
           "precisions are shares of the drawn faces, whose binomial noise two seeds cannot "
           "measure; the claims compare the MVN's precision margin)",
-          ("06_face_generation/realism/ae/*/frechet", "06_face_generation/realism/vae/*/frechet",
-           "06_face_generation/realism/reconstruction/frechet")),
+          (Generation.REALISM.at("ae", "*", "frechet"), Generation.REALISM.at("vae", "*", "frechet"),
+           Generation.REALISM.at("reconstruction", "frechet"))),
     Group("disentanglement", "how well the z carry the known factors, order-free scores",
-          (*(f"07_ground_truth_factors/probe_ae/{k}" for k in _PROBE),
-           *(f"07_ground_truth_factors/probe_vae/{k}" for k in _PROBE))),
+          (*(Factors.PROBE_AE.at(k) for k in _PROBE), *(Factors.PROBE_VAE.at(k) for k in _PROBE))),
     Group("VAE space and the KL sweep",
           "notebook 08's measures of the VAE's mu and the radius peak per KL weight",
-          ("08_vae_latent_space/vae_density/radius_ratio_scaled",
-           "08_vae_latent_space/vae_density/sigma_median",
-           "08_vae_latent_space/vae_inside_2sigma", "08_vae_latent_space/vae_voids/*/ratio",
-           "08_vae_latent_space/kl_sweep/rows/*/radius_peak")),
+          (VaeSpace.VAE_DENSITY.at(Density.RADIUS_RATIO_SCALED.name),
+           VaeSpace.VAE_DENSITY.at(Density.SIGMA_MEDIAN.name),
+           VaeSpace.VAE_INSIDE_2SIGMA.path, VaeSpace.VAE_VOIDS.at("*", "ratio"),
+           VaeSpace.KL_SWEEP.at("rows", "*", "radius_peak"))),
 )
 
 

@@ -23,6 +23,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .keys import NOTEBOOKS, Density, Ellipses, ExtraDense, Factors, Generation, Training, Tsne, VaeSpace
+
 HOLDS, FAILS, NOT_MEASURED, NOISE = "holds", "does not hold", "not measured", "within noise"
 STATUSES = (HOLDS, FAILS, NOISE, NOT_MEASURED)
 
@@ -46,6 +48,11 @@ BLOG_ENCODER_M = (5.11, 2.88)  # VAE Encoder without and with the extra Dense la
 RATIO_TOLERANCE = 0.02
 VAL_LOSS_REL = 0.05  # ours: "comparable validation loss", at most 5 % apart
 PRECISION_MARGIN = 0.3  # MVN draws on the face manifold, uniform and N(0, I) draws not
+# the naive samplers the MVN is compared with (notebook 06 records the margin over the best of
+# them): the blog's per-component intervals (uniform within each axis' core), a uniform box and
+# N(0, I). Independent Gaussians per axis are not among them: they draw one average face over
+# and over (recall near 0), which precision, a share of faces on the manifold, cannot judge.
+NAIVE_SAMPLERS = ("uniform_box", "uniform_range", "normal")
 GMM_FRECHET_SLACK = 1.05  # the RAE paper: a mixture at least as good as one Gaussian
 DOMINANT_FACTOR = 2.0  # "one dominant component": its variance share >= 2 x the second's
 QUALITY_MARGIN = 0.1  # "no visible reduction of the quality": precision at most 0.1 lower
@@ -66,9 +73,7 @@ ARITHMETIC_RISE = 0.25
 CARRIED_SHARE = 0.5  # Gaussian z from Gaussian factors: at least half the departure carried
 TINY_KL_SHARE = 0.25  # "like an AE": within a quarter of the way from the AE to the weight-1 VAE
 
-NB = {"01": "01_autoencoder_training", "02": "02_latent_number_density",
-      "03": "03_tsne_filaments", "04": "04_pca_ellipses", "05": "05_vae_extra_dense_layer",
-      "06": "06_face_generation", "07": "07_ground_truth_factors", "08": "08_vae_latent_space"}
+NB = {nb[:2]: nb for nb in NOTEBOOKS}  # "02" -> "02_latent_number_density"
 
 
 class _Missing(KeyError):
@@ -115,12 +120,15 @@ class Line:
 @dataclass(frozen=True)
 class Claim:
     id: str
-    notebook: str
     sentence: str
     blog: str  # the blog's value or figure, or "ours"
-    key: str  # the recorded value that measures the claim: "notebook/key/..."
+    key: str  # the recorded value that measures the claim: a declared key's path (``keys``)
     line: Line
     text: Callable[[dict, float], str]  # the measured value in words, from recorded values
+
+    @property
+    def notebook(self) -> str:
+        return self.key.split("/")[0]
 
     @property
     def ours(self) -> bool:
@@ -172,48 +180,45 @@ def summary(rows: list[dict]) -> str:
 
 
 # -- the values in words (formatting only: every number is recorded) ----------------------------
-def _loss(prefix: str):
-    return lambda r, v: f"{get(r, prefix + 'loss_first_epoch'):.4g} -> {v:.4g}"
+def _loss(first: str):
+    return lambda r, v: f"{get(r, first):.4g} -> {v:.4g}"
 
 
-def _few_axes(what: str):
-    def text(r, v):
-        nb = NB["02"]
-        return f"{get(r, f'{nb}/{what}_count')} of {get(r, nb + '/z_dim')} ({v:.0%})"
-    return text
+def _few_axes(count: str):
+    return lambda r, v: f"{get(r, count)} of {get(r, Density.Z_DIM.path)} ({v:.0%})"
 
 
 def _radius(scale_free: bool):
     what = "sqrt(z_dim) x median sigma" if scale_free else "sqrt(z_dim)"
-    return lambda r, v: f"peak {get(r, NB['02'] + '/radius_peak'):.2f} = {v:.2f} x {what}"
+    return lambda r, v: f"peak {get(r, Density.RADIUS_PEAK.path):.2f} = {v:.2f} x {what}"
 
 
 def _voids(r, v):
-    s = get(r, NB["03"] + "/void_ratio")
+    s = get(r, Tsne.VOID_RATIO.path)
     return f"median ratio {v:.2f} over {s['maps']} maps (range {s['min']:.2f}-{s['max']:.2f})"
 
 
 def _reconstruction(r, v):
-    q = get(r, NB["01"] + "/reconstruction")
+    q = get(r, Training.RECONSTRUCTION.path)
     return (f"loss {q['loss']:.4f} against the mean face's {q['mean_face_loss']:.4f} (floor "
             f"{q['floor']:.4f}): {q['excess_share']:.0%} of its excess left; "
             f"{q['identified']:.0%} of {q['faces']} reconstructions nearest their own photo")
 
 
 def _arithmetic(r, v):
-    a = get(r, NB["07"] + "/attribute_arithmetic/attributes")
+    a = get(r, Factors.ATTRIBUTE_ARITHMETIC.at("attributes"))
     rises = ", ".join(f"{name} {row['probability'][0]:.2f} -> {row['probability'][-1]:.2f}"
                       for name, row in a.items())
     return f"median rise {v:.2f} ({rises})"
 
 
 def _dominant(r, v):
-    share = get(r, NB["03"] + "/raw_pca_variance")
+    share = get(r, Tsne.RAW_PCA_VARIANCE.path)
     return f"component 0 {share[0]:.1%}, component 1 {share[1]:.1%} (x{v:.1f})"
 
 
 def _filaments(r, v):
-    d = get(r, NB["03"] + "/dimension_by_scale")
+    d = get(r, Tsne.DIMENSION_BY_SCALE.path)
     low, small = d["lowest"], d["smallest_scale"]
     truth = f"; truth {d['truth']}" if d.get("truth") else ""
     return (f"lowest local dimension {v:.1f} (at k = {low['z_k']:,} of {d['z']['n']:,} points; "
@@ -222,55 +227,55 @@ def _filaments(r, v):
 
 
 def _lines(r, v):
-    f = get(r, NB["03"] + "/filament_lines")
+    f = get(r, Tsne.FILAMENT_LINES.path)
     return (f"zoom squares {v:.2f}x as flat as a Gaussian's in the same squares "
             f"(median of {f['measured']} squares; 1: no more lines than a Gaussian)")
 
 
 def _components(r, v):
-    k = get(r, NB["04"] + "/components_for_80pct")
-    share = get(r, NB["04"] + "/components_share_80pct")
+    k = get(r, Ellipses.COMPONENTS_80.path)
+    share = get(r, Ellipses.COMPONENTS_SHARE_80.path)
     return f"{k} component{'' if k == 1 else 's'} ({share:.0%} of the axes)"
 
 
 def _encoder(r, v):
-    enc = get(r, NB["05"] + "/encoder_params")
+    enc = get(r, ExtraDense.ENCODER_PARAMS.path)
     return f"{enc['z256'] / 1e6:.2f} M -> {enc['z256_dense256'] / 1e6:.2f} M (x{v:.3f})"
 
 
 def _val_gap(r, v):
-    t = get(r, NB["05"] + "/variants")
+    t = get(r, ExtraDense.VARIANTS.path)
     return (f"validation loss {t['vae']['val_loss_last_epoch']:.4g} with the layer, "
             f"{t['vae_nodense']['val_loss_last_epoch']:.4g} without ({v:.1%} apart)")
 
 
 def _quality(r, v):
-    t = get(r, NB["05"] + "/normal_faces_realism")
+    t = get(r, ExtraDense.NORMAL_FACES_REALISM.path)
     return (f"precision of N(0, I) faces {t['vae']['precision']:.2f} with the layer, "
             f"{t['vae_nodense']['precision']:.2f} without")
 
 
 def _mvn(r, v):
-    t = get(r, NB["06"] + "/realism")
+    t = get(r, Generation.REALISM.path)
     return (f"precision MVN {t['ae/mvn']['precision']:.2f}, best naive "
-            f"{get(r, NB['06'] + '/best_naive')} {get(r, NB['06'] + '/best_naive_precision'):.2f} "
+            f"{get(r, Generation.BEST_NAIVE.path)} {get(r, Generation.BEST_NAIVE_PRECISION.path):.2f} "
             f"(margin {v:.2f})")
 
 
 def _gmm(r, v):
-    t = get(r, NB["06"] + "/realism")
+    t = get(r, Generation.REALISM.path)
     return f"Frechet GMM {t['ae/gmm']['frechet']:.3g}, MVN {t['ae/mvn']['frechet']:.3g} (x{v:.2f})"
 
 
 def _carried(r, v):
-    t = get(r, NB["07"] + "/gaussian_question/table")
+    t = get(r, Factors.GAUSSIAN_QUESTION.at("table"))
     return (f"{v:.0%} of the factors' departure carried (PCA KS "
             f"{t['normal']['PCA components']['ks_median']:.3f} -> "
             f"{t['uniform']['PCA components']['ks_median']:.3f})")
 
 
 def _tiny_kl(r, v):
-    w = get(r, NB["08"] + "/tiny_kl_way")
+    w = get(r, VaeSpace.TINY_KL_WAY.path)
 
     def share(x):
         return "not measured (no way to cover)" if x is None else f"{x:.0%}"
@@ -285,7 +290,8 @@ def _share(r, v):
 def _fit_share(n: int):
     def text(r, v):
         try:
-            orig = get(r, NB["04"] + f"/original_fit_inside_{n}sigma")
+            orig = get(r, (Ellipses.ORIGINAL_FIT_INSIDE_2SIGMA if n == 2
+                           else Ellipses.ORIGINAL_FIT_INSIDE_3SIGMA).path)
         except _Missing:
             orig = None
         return f"{v:.1%} on PCA pairs" + ("" if orig is None else
@@ -303,117 +309,109 @@ def _band(center: float, tol: float) -> Line:
 
 _BLOG_SHARE = BLOG_COMPONENTS_80 / BLOG_Z_DIM
 CLAIMS: tuple[Claim, ...] = (
-    Claim("ae_loss_falls", NB["01"], "Training lowers the AE's reconstruction loss.",
-          "the loss falls", NB["01"] + "/loss_last_epoch",
-          Line(at_most=NB["01"] + "/loss_first_epoch", strict=True), _loss(NB["01"] + "/")),
-    Claim("ae_beats_mean_face", NB["01"],
+    Claim("ae_loss_falls", "Training lowers the AE's reconstruction loss.",
+          "the loss falls", Training.LOSS_LAST.path,
+          Line(at_most=Training.LOSS_FIRST.path, strict=True), _loss(Training.LOSS_FIRST.path)),
+    Claim("ae_beats_mean_face",
           "The AE's reconstructions are far better than the mean face: it leaves at most half "
           "of the mean face's loss above the floor on held-out faces.",
           "ours (the blog shows reconstructions, no number)",
-          NB["01"] + "/reconstruction/excess_share", Line(at_most=EXCESS_SHARE), _reconstruction),
-    Claim("reconstructions_identify_faces", NB["01"],
+          Training.RECONSTRUCTION.at("excess_share"), Line(at_most=EXCESS_SHARE), _reconstruction),
+    Claim("reconstructions_identify_faces",
           "A reconstruction is recognisably its own face: the nearest held-out photo to it is "
           "its own in at least half of the cases.", "ours",
-          NB["01"] + "/reconstruction/identified", Line(IDENTIFIED), _reconstruction),
-    Claim("axes_gaussian", NB["02"], "The number density along each axis is Gaussian.",
-          "'typical Gaussians' on most axes", NB["02"] + "/fit_r2_median", Line(GAUSSIAN_R2),
+          Training.RECONSTRUCTION.at("identified"), Line(IDENTIFIED), _reconstruction),
+    Claim("axes_gaussian", "The number density along each axis is Gaussian.",
+          "'typical Gaussians' on most axes", Density.FIT_R2_MEDIAN.path, Line(GAUSSIAN_R2),
           lambda r, v: f"median R^2 {v:.3f}"),
-    Claim("few_axes_off_centre", NB["02"],
+    Claim("few_axes_off_centre",
           "Only a few axes have their density peak off the origin (|centre| above the median "
           "sigma).", "'around 5 coordinate directions where the distribution has a peak "
-          "significantly off the origin' (of 256)", NB["02"] + "/off_centre_share",
-          Line(at_least=0.0, at_most=FEW_AXES_SHARE), _few_axes("off_centre")),
-    Claim("few_axes_broad", NB["02"],
-          "Only a few axes are broad (sigma above 1.5 x the median sigma).",
+          "significantly off the origin' (of 256)", Density.OFF_CENTRE_SHARE.path,
+          Line(at_least=0.0, at_most=FEW_AXES_SHARE), _few_axes(Density.OFF_CENTRE_COUNT.path)),
+    Claim("few_axes_broad", "Only a few axes are broad (sigma above 1.5 x the median sigma).",
           "ours (the blog: the off-centre axes are 'relatively broad', no count)",
-          NB["02"] + "/broad_share", Line(at_least=0.0, at_most=FEW_AXES_SHARE),
-          _few_axes("broad")),
-    Claim("radius_peak", NB["02"], "The radius density peaks near sqrt(z_dim).",
-          f"{BLOG_RADIUS_PEAK} against sqrt({BLOG_Z_DIM}) = 16", NB["02"] + "/radius_ratio",
+          Density.BROAD_SHARE.path, Line(at_least=0.0, at_most=FEW_AXES_SHARE),
+          _few_axes(Density.BROAD_COUNT.path)),
+    Claim("radius_peak", "The radius density peaks near sqrt(z_dim).",
+          f"{BLOG_RADIUS_PEAK} against sqrt({BLOG_Z_DIM}) = 16", Density.RADIUS_RATIO.path,
           Line(*RADIUS_BAND), _radius(False)),
-    Claim("radius_peak_scaled", NB["02"],
-          "The radius density peaks near sqrt(z_dim) times the median axis width.",
-          "ours (scale-free form of the radius claim)", NB["02"] + "/radius_ratio_scaled",
+    Claim("radius_peak_scaled", "The radius density peaks near sqrt(z_dim) times the median axis width.",
+          "ours (scale-free form of the radius claim)", Density.RADIUS_RATIO_SCALED.path,
           Line(*RADIUS_BAND), _radius(True)),
-    Claim("voids", NB["03"],
-          "The z-points leave voids: their maps have more empty cells than a Gaussian's.",
-          "ours (the blog: 'extended voids', no number)", NB["03"] + "/void_ratio/median",
+    Claim("voids", "The z-points leave voids: their maps have more empty cells than a Gaussian's.",
+          "ours (the blog: 'extended voids', no number)", Tsne.VOID_RATIO.at("median"),
           Line(VOID_RATIO), _voids),
-    Claim("pca_one_dominant", NB["03"], "A PCA of raw z has one dominant component.",
-          "'one dominant component', flat after about 10", NB["03"] + "/raw_pca_dominance",
+    Claim("pca_one_dominant", "A PCA of raw z has one dominant component.",
+          "'one dominant component', flat after about 10", Tsne.RAW_PCA_DOMINANCE.path,
           Line(DOMINANT_FACTOR), _dominant),
-    Claim("filaments_one_dimensional", NB["03"],
+    Claim("filaments_one_dimensional",
           "The z-points lie on basically one-dimensional filaments: at some scale up to a tenth "
           "of the cloud their local dimension is at most 2.",
           "'thin, elongated and curved but basically one-dimensional filaments' (post II)",
-          NB["03"] + "/dimension_by_scale/lowest/z", Line(at_most=FILAMENT_DIM), _filaments),
-    Claim("projections_show_lines", NB["03"],
+          Tsne.DIMENSION_BY_SCALE.at("lowest", "z"), Line(at_most=FILAMENT_DIM), _filaments),
+    Claim("projections_show_lines",
           "Plane projections show lines: the zoom squares' points are more line-like than a "
           "Gaussian's in the same squares.",
           "'we get lines for z-point projections onto multiple planes' (post II; the 0.8 is ours)",
-          NB["03"] + "/filament_lines/ratio", Line(at_most=LINE_RATIO), _lines),
-    Claim("pearson_diagonal", NB["04"], "After trimming and PCA the Pearson matrix is diagonal.",
-          "'All off-diagonal values were smaller than 2.e-7'", NB["04"] + "/pearson_max_offdiag",
+          Tsne.FILAMENT_LINES.at("ratio"), Line(at_most=LINE_RATIO), _lines),
+    Claim("pearson_diagonal", "After trimming and PCA the Pearson matrix is diagonal.",
+          "'All off-diagonal values were smaller than 2.e-7'", Ellipses.PEARSON_MAX_OFFDIAG.path,
           Line(at_most=BLOG_PEARSON_OFFDIAG, strict=True), _number(".1e")),
-    Claim("components_80pct", NB["04"], "About 120 PCA components carry 80 % of the variance.",
-          f"about {BLOG_COMPONENTS_80} of {BLOG_Z_DIM}", NB["04"] + "/components_for_80pct",
+    Claim("components_80pct", "About 120 PCA components carry 80 % of the variance.",
+          f"about {BLOG_COMPONENTS_80} of {BLOG_Z_DIM}", Ellipses.COMPONENTS_80.path,
           _band(BLOG_COMPONENTS_80, COMPONENTS_TOLERANCE * BLOG_COMPONENTS_80), _components),
-    Claim("components_80pct_share", NB["04"],
-          "About 47 % of the axes are needed for 80 % of the variance.",
-          "ours (scale-free form: 120 / 256 of the axes)", NB["04"] + "/components_share_80pct",
+    Claim("components_80pct_share", "About 47 % of the axes are needed for 80 % of the variance.",
+          "ours (scale-free form: 120 / 256 of the axes)", Ellipses.COMPONENTS_SHARE_80.path,
           _band(_BLOG_SHARE, COMPONENTS_TOLERANCE * _BLOG_SHARE), _components),
-    Claim("ellipses_2sigma", NB["04"],
-          "A 2-sigma ellipse of the Gaussian fits holds 70-90 % of the points.",
+    Claim("ellipses_2sigma", "A 2-sigma ellipse of the Gaussian fits holds 70-90 % of the points.",
           "'between 70% and 90% of all data points, depending on the eccentricity'",
-          NB["04"] + "/fit_inside_2sigma", Line(*BLOG_2SIGMA_BAND), _fit_share(2)),
-    Claim("ellipses_3sigma", NB["04"],
-          "A 3-sigma ellipse of the Gaussian fits holds about 97 % of the points or more.",
-          "'around 97% of all data points or more'", NB["04"] + "/fit_inside_3sigma",
+          Ellipses.FIT_INSIDE_2SIGMA.path, Line(*BLOG_2SIGMA_BAND), _fit_share(2)),
+    Claim("ellipses_3sigma", "A 3-sigma ellipse of the Gaussian fits holds about 97 % of the points or more.",
+          "'around 97% of all data points or more'", Ellipses.FIT_INSIDE_3SIGMA.path,
           Line(BLOG_3SIGMA_FROM), _fit_share(3)),
-    Claim("ellipses_2sigma_bivariate", NB["04"],
+    Claim("ellipses_2sigma_bivariate",
           "The 2-sigma ellipses of the sample moments hold a bivariate normal's share.",
-          f"ours (a bivariate normal: {BIVARIATE_2SIGMA:.1%})", NB["04"] + "/inside_2sigma",
+          f"ours (a bivariate normal: {BIVARIATE_2SIGMA:.1%})", Ellipses.INSIDE_2SIGMA.path,
           _band(BIVARIATE_2SIGMA, SHARE_2SIGMA_POINTS), _share),
-    Claim("ellipses_3sigma_bivariate", NB["04"],
+    Claim("ellipses_3sigma_bivariate",
           "The 3-sigma ellipses of the sample moments hold a bivariate normal's share.",
-          f"ours (a bivariate normal: {BIVARIATE_3SIGMA:.1%})", NB["04"] + "/inside_3sigma",
+          f"ours (a bivariate normal: {BIVARIATE_3SIGMA:.1%})", Ellipses.INSIDE_3SIGMA.path,
           _band(BIVARIATE_3SIGMA, SHARE_3SIGMA_POINTS), _share),
-    Claim("vae_loss_falls", NB["05"], "Training lowers the VAE's loss.", "the loss falls",
-          NB["05"] + "/variants/vae/loss_last_epoch",
-          Line(at_most=NB["05"] + "/variants/vae/loss_first_epoch", strict=True),
-          _loss(NB["05"] + "/variants/vae/")),
-    Claim("extra_dense_halves_encoder", NB["05"],
+    Claim("vae_loss_falls", "Training lowers the VAE's loss.", "the loss falls",
+          ExtraDense.VARIANTS.at("vae", "loss_last_epoch"),
+          Line(at_most=ExtraDense.VARIANTS.at("vae", "loss_first_epoch"), strict=True),
+          _loss(ExtraDense.VARIANTS.at("vae", "loss_first_epoch"))),
+    Claim("extra_dense_halves_encoder",
           "The extra Dense layer shrinks the Encoder from 5.11 M to 2.88 M parameters.",
-          f"{BLOG_ENCODER_M[0]} M -> {BLOG_ENCODER_M[1]} M", NB["05"] + "/encoder_ratio",
+          f"{BLOG_ENCODER_M[0]} M -> {BLOG_ENCODER_M[1]} M", ExtraDense.ENCODER_RATIO.path,
           _band(BLOG_ENCODER_M[1] / BLOG_ENCODER_M[0], RATIO_TOLERANCE), _encoder),
-    Claim("extra_dense_comparable_loss", NB["05"],
+    Claim("extra_dense_comparable_loss",
           "With and without the extra Dense layer the VAE reaches comparable validation loss.",
-          "ours (the blog states no loss comparison)", NB["05"] + "/val_loss_gap",
+          "ours (the blog states no loss comparison)", ExtraDense.VAL_LOSS_GAP.path,
           Line(at_most=VAL_LOSS_REL), _val_gap),
-    Claim("extra_dense_keeps_quality", NB["05"],
+    Claim("extra_dense_keeps_quality",
           "The extra Dense layer does not reduce the quality of faces from N(0, I).",
-          "'no visible reduction of the quality'", NB["05"] + "/quality_gap",
+          "'no visible reduction of the quality'", ExtraDense.QUALITY_GAP.path,
           Line(-QUALITY_MARGIN), _quality),
-    Claim("mvn_gives_faces", NB["06"],
+    Claim("mvn_gives_faces",
           "Draws that keep the components' correlations (a multivariate normal) decode to faces "
           "far more often than draws within each component's interval or from N(0, I).",
           "per-component intervals 'not a sufficient restriction': the components 'must in "
-          "addition fulfill correlation conditions'", NB["06"] + "/mvn_precision_margin",
+          "addition fulfill correlation conditions'", Generation.MVN_PRECISION_MARGIN.path,
           Line(PRECISION_MARGIN), _mvn),
-    Claim("gmm_at_least_mvn", NB["06"],
-          "A Gaussian mixture does at least as well as one multivariate normal.",
-          "the RAE paper (Ghosh et al. 2020)", NB["06"] + "/gmm_frechet_ratio",
+    Claim("gmm_at_least_mvn", "A Gaussian mixture does at least as well as one multivariate normal.",
+          "the RAE paper (Ghosh et al. 2020)", Generation.GMM_FRECHET_RATIO.path,
           Line(at_most=GMM_FRECHET_SLACK), _gmm),
-    Claim("attribute_arithmetic", NB["07"],
+    Claim("attribute_arithmetic",
           "Adding an attribute vector (mean z with the attribute minus mean z without) adds the "
           "attribute: twice added, it raises a probe's probability of it by at least 0.25.",
           "ours (Foster, Generative Deep Learning, with CelebA's Smiling)",
-          NB["07"] + "/attribute_arithmetic/rise_median", Line(ARITHMETIC_RISE), _arithmetic),
-    Claim("gaussian_from_factors", NB["07"],
-          "Gaussian latent distributions come from Gaussian factors in the data.",
-          "ours (the blog's open question)", NB["07"] + "/gaussian_question/carried_share",
+          Factors.ATTRIBUTE_ARITHMETIC.at("rise_median"), Line(ARITHMETIC_RISE), _arithmetic),
+    Claim("gaussian_from_factors", "Gaussian latent distributions come from Gaussian factors in the data.",
+          "ours (the blog's open question)", Factors.GAUSSIAN_QUESTION.at("carried_share"),
           Line(CARRIED_SHARE), _carried),
-    Claim("tiny_kl_like_ae", NB["08"], "A VAE with a tiny KL weight behaves like an AE.",
-          "ours (the blog's next post)", NB["08"] + "/tiny_kl_way/worst",
+    Claim("tiny_kl_like_ae", "A VAE with a tiny KL weight behaves like an AE.",
+          "ours (the blog's next post)", VaeSpace.TINY_KL_WAY.at("worst"),
           Line(at_most=TINY_KL_SHARE), _tiny_kl),
 )

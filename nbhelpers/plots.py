@@ -142,7 +142,7 @@ def fit_quality(density) -> Figure:
     """Fitted centre, width and R^2 of every axis."""
     fig, axs = _fig(12, 3, 1, 3)
     j = np.arange(density.z_dim_)
-    off = density.off_center_axes_
+    off = density.unusual_axes_
     for ax, vals, label in zip(axs, (density.centers_, density.fwhm_, density.fit_r2_),
                                ("fitted centre", "fitted FWHM", "R^2 of the Gaussian fit"),
                                strict=True):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import config, regression, store
 from .core.files import atomic_write_json, read_json
+from .keys import Shared
 from .steps import dataset, external
 from .steps.artifacts import check_inputs
 
@@ -146,7 +147,7 @@ class Plan:
 
 def _left_out(notebook: str, why: str) -> Callable[[store.RunDir], list[str]]:
     def step(run: store.RunDir) -> list[str]:
-        store.RunDir(run.path, notebook).record("skipped", why)
+        store.RunDir(run.path, notebook).record(Shared.SKIPPED, why)
         return [f"note: notebook {notebook[:2]} is left out: {why}"]
     return step
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
+from . import keys
 from .core.files import (
     NpyWriter,
     atomic_path,
@@ -37,6 +38,7 @@ from .core.files import (
     sha256_file,
     to_jsonable,
 )
+from .keys import Key
 
 MANIFEST = "manifest.json"
 RESULTS = "results.json"
@@ -201,14 +203,8 @@ class RunDir:
                 raise ValueError(f"{rel}: {writer.rows} of {shape[0]} rows were written")
 
     def _read(self, rel: str, check_hash: bool = True) -> dict:
-        """``verify`` on behalf of a read; with ``NBHELPERS_READ_LOG`` set, the read is appended
-        there as "notebook<TAB>rel" (the inputs test compares them with the declared inputs)."""
-        entry = self.verify(rel, check_hash=check_hash)
-        log = os.environ.get("NBHELPERS_READ_LOG")
-        if log:
-            with open(log, "a", encoding="utf-8") as f:
-                f.write(f"{self.notebook}\t{rel}\n")
-        return entry
+        """``verify`` on behalf of a read (the one place every read of the run passes)."""
+        return self.verify(rel, check_hash=check_hash)
 
     def load_array(self, rel: str, mmap: bool = False, check_hash: bool = True) -> np.ndarray:
         self._read(rel, check_hash=check_hash)
@@ -254,40 +250,22 @@ class RunDir:
         env = _strict(env, "environment")
         self._update(RESULTS, lambda r: r.__setitem__("environment", env))
 
-    def record(self, name: str, value: Any) -> Any:
+    def record(self, key: Key | str, value: Any) -> Any:
+        """Store a JSON-able ``value`` under this notebook's ``key`` in results.json. A notebook
+        of the series records only the keys ``nbhelpers.keys`` declares for it (a ``Key``, or
+        its name): anything else raises ``keys.UndeclaredKey`` at once."""
         if not self.notebook:
             raise ArtifactError("record() needs a notebook name: open the run with "
                                 "RunDir(path, notebook='01_...')")
+        name = key.name if isinstance(key, Key) else key
+        if self.notebook in keys.NOTEBOOKS:  # a run of the series (tests open others)
+            if isinstance(key, Key) and key.notebook not in (self.notebook, keys.ANY):
+                raise keys.UndeclaredKey(f"{self.notebook} records {key.path}, a key of another "
+                                         f"notebook")
+            keys.declared(self.notebook, name)
         value = _strict(value, name)
         self._update(RESULTS, lambda r: r.setdefault(self.notebook, {}).__setitem__(name, value))
-        log = os.environ.get("NBHELPERS_RECORD_LOG")
-        if log:  # the key table (docs/results_keys.md) is made from this log of the smoke series
-            with open(log, "a", encoding="utf-8") as f:
-                f.write(f"{self.notebook}\t{name}\t{_recorder()}\n")
         return value
-
-
-# Frames that only pass a value on to ``RunDir.record``: (module, function or None for any).
-_PASSING = {(__name__, None), ("nbhelpers", None), ("nbhelpers.steps.session", "record_all")}
-
-
-def _recorder() -> str:
-    """Where a recorded value comes from: ``module.function`` of the first caller that does more
-    than pass it on, or, for a notebook cell, the cell's source line."""
-    import inspect
-    import linecache
-
-    frame = inspect.currentframe()
-    while frame is not None:
-        module, code = frame.f_globals.get("__name__", ""), frame.f_code
-        if (module, None) not in _PASSING and (module, code.co_name) not in _PASSING:
-            break
-        frame = frame.f_back
-    if frame is None:
-        return "?"
-    if module.startswith("nbhelpers"):
-        return f"{module}.{getattr(code, 'co_qualname', code.co_name)}"
-    return "cell: " + linecache.getline(code.co_filename, frame.f_lineno).strip()
 
 
 def _strict(value: Any, name: str) -> Any:
@@ -332,9 +310,9 @@ def active_run() -> RunDir:
     return _ACTIVE
 
 
-def record(name: str, value: Any) -> Any:
-    """Store a JSON-able ``value`` under the current notebook's name in results.json."""
-    return active_run().record(name, value)
+def record(key: Key | str, value: Any) -> Any:
+    """Store a JSON-able ``value`` under the current notebook's ``key`` in results.json."""
+    return active_run().record(key, value)
 
 
 def read_results(run_dir: str | os.PathLike) -> dict:

@@ -30,20 +30,24 @@ def _cache_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory):
-    """The whole notebook series executed once with the smoke profile (papermill)."""
+    """The whole notebook series executed once with the smoke profile (papermill). Its kernels
+    log every read of the run (tests/readlog/sitecustomize.py) to ``<run>.reads.log``."""
     from nbhelpers import runner
 
     run_dir = tmp_path_factory.mktemp("smoke_run")
-    reads = run_dir.parent / f"{run_dir.name}.reads.log"  # every verified read, per notebook
-    records = run_dir.parent / f"{run_dir.name}.records.log"  # every record call and its caller
-    os.environ["NBHELPERS_READ_LOG"] = str(reads)
-    os.environ["NBHELPERS_RECORD_LOG"] = str(records)
+    saved = {k: os.environ.get(k) for k in ("READS_LOG", "PYTHONPATH")}
+    os.environ["READS_LOG"] = str(run_dir.parent / f"{run_dir.name}.reads.log")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "tests" / "readlog"), saved["PYTHONPATH"]) if p)
     try:
         runner.run_series(runner.RunRequest("smoke", run_dir=run_dir), log=lambda *a, **k: None,
                           stream_stdout=False)
     finally:
-        os.environ.pop("NBHELPERS_READ_LOG", None)
-        os.environ.pop("NBHELPERS_RECORD_LOG", None)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     return run_dir
 
 

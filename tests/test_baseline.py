@@ -18,7 +18,7 @@ def _run(seed_shift: float = 0.0, **more) -> dict:
                                         "loss_last_epoch": 0.5 + seed_shift,
                                         "seconds_per_epoch": 3.2},
             NB2: {"fit_r2_median": 0.98 + seed_shift / 10, "off_centre_count": 4,
-                  "off_center_axes": [{"axis": 3, "center": -2.1}, {"axis": 7, "center": 2.4}],
+                  "unusual_axes": [{"axis": 3, "center": -2.1}, {"axis": 7, "center": 2.4}],
                   **more},
             NB4: {"inside_2sigma": 0.87, "top_correlated_axes": [{"i": 1, "j": 5, "rho": -0.99}],
                   "ellipse_pairs": {"0,1": {"inside_2sigma": 0.86}}},

@@ -28,9 +28,9 @@ def test_fitted_centres_and_widths_come_back(planted):
     assert d.fit_r2_.min() > 0.99
 
 
-def test_off_center_axes_are_the_planted_ones(planted):
+def test_unusual_axes_are_the_planted_ones(planted):
     _, d = planted
-    assert d.off_center_axes_.tolist() == sorted(PLANTED)
+    assert d.unusual_axes_.tolist() == sorted(PLANTED)
     table = d.axis_table()
     assert [row["axis"] for row in table] == sorted(PLANTED)
 

@@ -63,7 +63,7 @@ def test_density_figures_show_the_fitted_numbers(z):
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert f"fitted peak = {d.radius_peak_:.2f}" in labels
     assert all(ax.get_xlabel() for ax in plots.fit_quality(d).axes)
-    assert "broad or off-centre" in plots.axis_densities(d, d.off_center_axes_).axes[0].get_title()
+    assert "broad or off-centre" in plots.axis_densities(d, d.unusual_axes_).axes[0].get_title()
 
 
 def test_plane_zooms_titles_carry_side_and_count(z):

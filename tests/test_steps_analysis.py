@@ -29,7 +29,7 @@ def test_number_density_records_the_fitted_values(planted, run):
     cfg = config.load("smoke")
     d = density.number_density(cfg, run, planted)
     r = store.read_results(run.path)["0x_test"]
-    assert [row["axis"] for row in r["off_center_axes"]] == [0, 1]
+    assert [row["axis"] for row in r["unusual_axes"]] == [0, 1]
     assert r["sigma_median"] == pytest.approx(1.0, abs=0.05) == d.sigma_median_
     assert r["radius_peak"] == d.radius_peak_ and r["radius_expected"] == pytest.approx(np.sqrt(12))
     # unit Gaussians have the FWHM 2.355: bins of 0.125 x 2.355 = 0.29 (the blog's 0.25 scaled)
@@ -81,8 +81,8 @@ def test_tsne_maps_record_each_run_with_its_settings(planted, run):
 def test_planes_record_void_shares_near_one_for_gaussian_z(planted, run):
     cfg = config.load("smoke", zoom_planes=(0, 1, 3, 7, 7, 30))  # (7, 30) does not exist in 12-d
     p = tsne.planes(cfg, run, planted, LatentPCA().fit(planted))
-    assert p.broad_axes[0] == 0 and p.pca[(0, 1)][0].count == 4000 and len(p.original) == 2
-    assert list(p.pca) == [(0, 1), (3, 7)] and len(p.pca[(0, 1)]) == 4
+    assert p.broad_axes[0] == 0 and p.ladders[(0, 1)][0].count == 4000 and len(p.original) == 2
+    assert list(p.ladders) == [(0, 1), (3, 7)] and len(p.ladders[(0, 1)]) == 4
     r = store.read_results(run.path)["0x_test"]
     recorded = r["plane_voids"]
     assert set(recorded) == {"PCA 0,1", "PCA 3,7", f"z 0,{p.broad_axes[1]}"}
@@ -94,16 +94,16 @@ def test_planes_record_void_shares_near_one_for_gaussian_z(planted, run):
     sides = [x["side"] for x in ladder["planes"]["PCA 0,1"]]
     assert sides[0] is None and sides[1:] == pytest.approx([2.5 * 2.355, 0.5 * 2.355, 0.25 * 2.355],
                                                           rel=0.03)
-    assert [x["points"] for x in ladder["planes"]["PCA 0,1"]] == [q.count for q in p.pca[(0, 1)]]
+    assert [x["points"] for x in ladder["planes"]["PCA 0,1"]] == [q.count for q in p.ladders[(0, 1)]]
 
 
 def test_planes_reuse_the_reference_sample_of_the_maps(planted, run):
     cfg = config.load("smoke", tsne_sizes=(300,), tsne_pca_components=(2,), tsne_pca_sizes=(300,),
                       tsne_iter=50)
     maps = tsne.tsne_maps(cfg, run, planted, progress=False)
-    assert maps.sample.shape == planted.shape
+    assert maps.gaussian.shape == planted.shape
     pca = LatentPCA().fit(planted)
-    again = tsne.planes(cfg, run, planted, pca, maps.sample)
+    again = tsne.planes(cfg, run, planted, pca, maps.gaussian)
     fresh = tsne.planes(cfg, run, planted, pca)  # draws the same seeded sample itself
     assert {k: v.record() for k, v in again.voids.items()} == \
         {k: v.record() for k, v in fresh.voids.items()}

@@ -51,9 +51,9 @@ def test_the_sampler_margins_name_the_best_naive_sampler():
              "uniform_box": {"precision": 0.0, "frechet": 90.0},
              "uniform_range": {"precision": 0.35, "frechet": 30.0},
              "normal": {"precision": 0.1, "frechet": 60.0}}
-    m = sampler_margins(table)
-    assert m == {"mvn_precision_margin": 0.55, "best_naive": "uniform_range",
-                 "best_naive_precision": 0.35, "gmm_frechet_ratio": 0.5}
+    m = sampler_margins(table, ("uniform_box", "uniform_range", "normal"))
+    assert (m.precision_margin, m.best_naive, m.best_naive_precision, m.gmm_frechet_ratio) == (
+        0.55, "uniform_range", 0.35, 0.5)
 
 
 def test_the_gaussian_question_carried_share_on_hand_built_rows():

@@ -79,7 +79,8 @@ class LatentDensity(BaseEstimator):
 
     Parameters: ``bin_width`` of the axis histograms; ``radius_widths`` of the radius histograms;
     an axis is *off-centre* when |centre| > ``center_threshold`` x the median width of all axes,
-    *broad* when its width > ``broad_factor`` x that median.
+    *broad* when its width > ``broad_factor`` x that median; ``unusual_axes_`` are the axes that
+    are either (``off_centre_`` and ``broad_`` say which).
     """
 
     def __init__(self, bin_width: float = 0.25, radius_widths=(0.5, 0.05),
@@ -107,7 +108,7 @@ class LatentDensity(BaseEstimator):
         self.sigma_median_ = float(np.median(self.sigmas_))
         self.off_centre_ = np.abs(self.centers_) > self.center_threshold * self.sigma_median_
         self.broad_ = self.sigmas_ > self.broad_factor * self.sigma_median_
-        self.off_center_axes_ = np.flatnonzero(self.off_centre_ | self.broad_)
+        self.unusual_axes_ = np.flatnonzero(self.off_centre_ | self.broad_)
         radius = np.linalg.norm(z.astype(np.float64), axis=1)
         self.radius_histograms_ = {float(w): histogram(radius, w) for w in self.radius_widths}
         coarse = self.radius_histograms_[float(self.radius_widths[0])]
@@ -134,8 +135,8 @@ class LatentDensity(BaseEstimator):
             "off_centre_count": off, "broad_count": broad,
             "off_centre_share": round(off / self.z_dim_, 4),
             "broad_share": round(broad / self.z_dim_, 4),
-            "off_center_count": int(len(self.off_center_axes_)),
-            "off_center_share": round(len(self.off_center_axes_) / self.z_dim_, 4),
+            "unusual_count": int(len(self.unusual_axes_)),
+            "unusual_share": round(len(self.unusual_axes_) / self.z_dim_, 4),
             "radius_peak": float(self.radius_peak_),
             "radius_expected": self.radius_expected_,
             "radius_ratio": round(float(self.radius_peak_) / self.radius_expected_, 4),
@@ -153,7 +154,7 @@ class LatentDensity(BaseEstimator):
     def axis_table(self, axes=None) -> list[dict]:
         """[{axis, center, width (FWHM), sigma, r2}] for ``axes`` (default: the off-centre ones)."""
         check_is_fitted(self, "histograms_")
-        axes = self.off_center_axes_ if axes is None else np.asarray(axes)
+        axes = self.unusual_axes_ if axes is None else np.asarray(axes)
         return [{"axis": int(j), "center": round(float(self.centers_[j]), 3),
                  "fwhm": round(float(self.fwhm_[j]), 3), "sigma": round(float(self.sigmas_[j]), 3),
                  "r2": round(float(self.fit_r2_[j]), 4)} for j in axes]

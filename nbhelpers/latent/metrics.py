@@ -247,16 +247,26 @@ def share_noise(a: float, b: float, n: int, z: float = 3.0) -> float:
     return z * math.sqrt((a * (1 - a) + b * (1 - b)) / n)
 
 
-def sampler_margins(table: dict[str, dict], best: str = "mvn",
-                    naive=("uniform_box", "uniform_range", "normal"),
-                    mixture: str = "gmm") -> dict:
+@dataclass(frozen=True)
+class SamplerMargins:
+    """``sampler_margins``' headline numbers of the generation study."""
+
+    precision_margin: float  # precision of ``best`` minus the best naive sampler's
+    best_naive: str
+    best_naive_precision: float
+    gmm_frechet_ratio: float  # Frechet distance of the mixture / ``best``'s
+
+
+def sampler_margins(table: dict[str, dict], naive: tuple[str, ...], best: str = "mvn",
+                    mixture: str = "gmm") -> SamplerMargins:
     """The generation study's headline numbers from a realism table {sampler: row}: the precision
-    margin of ``best`` over the best of the ``naive`` samplers (which one, and its precision), and
-    the Frechet distance of the ``mixture`` over ``best``'s."""
+    margin of ``best`` over the best of the ``naive`` samplers (which one, and its precision; the
+    claim that reads the margin says which samplers are naive), and the Frechet distance of the
+    ``mixture`` over ``best``'s."""
     top = max(naive, key=lambda k: table[k]["precision"])
-    return {"mvn_precision_margin": round(table[best]["precision"] - table[top]["precision"], 4),
-            "best_naive": top, "best_naive_precision": table[top]["precision"],
-            "gmm_frechet_ratio": round(table[mixture]["frechet"] / table[best]["frechet"], 4)}
+    return SamplerMargins(round(table[best]["precision"] - table[top]["precision"], 4), top,
+                          table[top]["precision"],
+                          round(table[mixture]["frechet"] / table[best]["frechet"], 4))
 
 
 def tiny_kl_way(rows: dict[str, dict], draws: int) -> dict:

@@ -214,3 +214,12 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
     return TrainResult(model, read_history(history_csv),
                        float(np.mean(timer.seconds)) if timer.seconds else None,
                        initial, timer.seconds)
+
+
+def timed_epoch(model: keras.Model, batches) -> float:
+    """Seconds of one epoch of ``model.fit`` over ``batches``, timed on the second of two epochs
+    (the first pays for tracing and compiling the step)."""
+    model.fit(batches, epochs=1, verbose=0)
+    t0 = time.perf_counter()
+    model.fit(batches, epochs=1, verbose=0)
+    return time.perf_counter() - t0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import config
+from ..keys import Density, Key
 from ..latent.density import LatentDensity
 from ..latent.scale import axis_spread, widths
 from ..store import RunDir
@@ -18,16 +19,24 @@ def scaled_density(cfg: config.Profile, z: np.ndarray) -> LatentDensity:
                          radius_widths=widths(cfg.radius_bin_fractions, spread)).fit(z)
 
 
-def density_record(cfg: config.Profile, density: LatentDensity) -> dict:
+def density_record(cfg: config.Profile, density: LatentDensity) -> dict[Key, object]:
     """What a density study records, one shape for the AE's z (notebook 02: one key per item)
-    and the VAE's (notebook 08: under ``vae_density``): the bin widths used (``bin_widths``,
-    with the spread they are fractions of), ``LatentDensity.summary`` and the radius range the
+    and the VAE's (notebook 08: under ``vae_density``, by the same names): the bin widths used
+    (with the spread they are fractions of), ``LatentDensity.summary`` and the radius range the
     density occupies."""
-    return {"bin_widths": {"spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4),
+    s, d = density.summary(), Density
+    return {d.BIN_WIDTHS: {"spread_fwhm": round(density.bin_width / cfg.bin_fraction, 4),
                            "axis": round(density.bin_width, 4),
                            "radius": [round(w, 4) for w in density.radius_widths]},
-            **density.summary(),
-            "radius_range": {k: round(v, 4) for k, v in density.radius_range_.items()}}
+            d.Z_DIM: s["z_dim"], d.FIT_R2_MEDIAN: s["fit_r2_median"],
+            d.SIGMA_MEDIAN: s["sigma_median"], d.SIGMA_QUANTILES: s["sigma_quantiles"],
+            d.ABS_CENTER_QUANTILES: s["abs_center_quantiles"],
+            d.OFF_CENTRE_COUNT: s["off_centre_count"], d.BROAD_COUNT: s["broad_count"],
+            d.OFF_CENTRE_SHARE: s["off_centre_share"], d.BROAD_SHARE: s["broad_share"],
+            d.UNUSUAL_COUNT: s["unusual_count"], d.UNUSUAL_SHARE: s["unusual_share"],
+            d.RADIUS_PEAK: s["radius_peak"], d.RADIUS_EXPECTED: s["radius_expected"],
+            d.RADIUS_RATIO: s["radius_ratio"], d.RADIUS_RATIO_SCALED: s["radius_ratio_scaled"],
+            d.RADIUS_RANGE: {k: round(v, 4) for k, v in density.radius_range_.items()}}
 
 
 def number_density(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDensity:
@@ -37,5 +46,5 @@ def number_density(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDen
     density = scaled_density(cfg, z)
     for key, value in density_record(cfg, density).items():
         run.record(key, value)
-    run.record("off_center_axes", density.axis_table())
+    run.record(Density.UNUSUAL_AXES, density.axis_table())
     return density

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import config
+from ..keys import Tsne
 from ..latent.dimension import DimensionByScale, IntrinsicDimension, dimension_by_scale, intrinsic_dimension
 from ..latent.planes import SquareFlatness, square_flatness
 from ..store import RunDir
@@ -37,7 +38,7 @@ def filament_dimension(cfg: config.Profile, run: RunDir, z: np.ndarray, referenc
     if truth:
         rec["ratio_to_truth"] = {k: round(getattr(out.z, k) / truth, 3)
                                  for k in ("twonn", "mle", "local_dense", "local_random")}
-    run.record("intrinsic_dimension", rec)
+    run.record(Tsne.INTRINSIC_DIMENSION, rec)
     return out
 
 
@@ -67,14 +68,14 @@ def filaments(run: RunDir, z: np.ndarray, reference: np.ndarray, planes: Planes,
                            for p, r in zip(panels, planes.reference[name], strict=True)
                            if p.half_width is not None]
     (lz, kz), (lr, kr) = out.z.lowest(), out.reference.lowest()
-    run.record("dimension_by_scale", {
+    run.record(Tsne.DIMENSION_BY_SCALE, {
         "z": out.z.record(), "gaussian_reference": out.reference.record(), "truth": truth,
         "lowest": {"z": round(lz, 3), "z_k": kz, "gaussian_reference": round(lr, 3),
                    "gaussian_reference_k": kr},
         "smallest_scale": {"k": int(out.z.k[0]), "z": round(float(out.z.dimension[0]), 3),
                            "gaussian_reference": round(float(out.reference.dimension[0]), 3)}})
     ratios = [f.ratio for rows in out.lines.values() for f in rows if f.ratio is not None]
-    run.record("filament_lines", {
+    run.record(Tsne.FILAMENT_LINES, {
         "squares": {name: [f.record() for f in rows] for name, rows in out.lines.items()},
         "measured": len(ratios),
         "ratio": round(float(np.median(ratios)), 4) if ratios else None,

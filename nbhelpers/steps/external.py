@@ -21,6 +21,7 @@ from .. import config
 from ..core.files import sha256_file
 from ..data.external import InputError, read_images, read_labels, read_z
 from ..data.labels import is_binary
+from ..keys import Shared
 from ..store import RunDir
 from .artifacts import LABELS, data_info
 
@@ -138,7 +139,7 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
     run.save_json("data.json", info, source=source)
     for notebook, why in left_out(decoder is not None and images is not None,
                                   labels is not None, vae).items():
-        RunDir(run.path, notebook).record("skipped", why)
+        RunDir(run.path, notebook).record(Shared.SKIPPED, why)
     return info
 
 

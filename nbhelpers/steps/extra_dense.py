@@ -10,14 +10,13 @@
 
 from __future__ import annotations
 
-import time
-
 from .. import config, resources
 from ..data import Dataset
+from ..keys import ExtraDense
 from ..latent.sampling import standard_normal
 from ..models import conv, decode
 from ..models.batches import ImageBatches
-from ..models.fit import TrainResult, state_bytes
+from ..models.fit import TrainResult, state_bytes, timed_epoch
 from ..store import RunDir
 from .dataset import split
 from .realism import RealismTable, judge
@@ -36,9 +35,9 @@ def faces_from_normal(cfg: config.Profile, run: RunDir, ds: Dataset,
         faces = decode(result.model.decoder, z)
         out.table[name] = scorer.score(faces).as_dict()
         out.previews[name] = faces[:12]
-    run.record("normal_faces_realism", out.table)
+    run.record(ExtraDense.NORMAL_FACES_REALISM, out.table)
     if "vae_nodense" in out.table:  # the blog: "no visible reduction of the quality"
-        run.record("quality_gap", round(out.table["vae"]["precision"]
+        run.record(ExtraDense.QUALITY_GAP, round(out.table["vae"]["precision"]
                                         - out.table["vae_nodense"]["precision"], 4))
     return out
 
@@ -49,9 +48,9 @@ def parameter_table(run: RunDir) -> dict:
     without (``encoder_ratio``; the blog: 5.11 M -> 2.88 M)."""
     table = conv.parameter_table()
     enc = table["encoder"]
-    run.record("encoder_params", enc)
-    run.record("decoder_params", table["decoder"])
-    run.record("encoder_ratio", round(enc["z256_dense256"] / enc["z256"], 4))
+    run.record(ExtraDense.ENCODER_PARAMS, enc)
+    run.record(ExtraDense.DECODER_PARAMS, table["decoder"])
+    run.record(ExtraDense.ENCODER_RATIO, round(enc["z256_dense256"] / enc["z256"], 4))
     return table
 
 
@@ -60,10 +59,10 @@ def compare_variants(run: RunDir, variants: dict[str, TrainResult]) -> dict[str,
     ``variants``; with both variants, the relative gap of their last validation losses
     (``val_loss_gap``: |with - without| / without)."""
     table = variants_table(variants)
-    run.record("variants", table)
+    run.record(ExtraDense.VARIANTS, table)
     if "vae_nodense" in table:
         a, b = table["vae"]["val_loss_last_epoch"], table["vae_nodense"]["val_loss_last_epoch"]
-        run.record("val_loss_gap", round(abs(a - b) / abs(b), 4))
+        run.record(ExtraDense.VAL_LOSS_GAP, round(abs(a - b) / abs(b), 4))
     return table
 
 
@@ -74,8 +73,8 @@ def memory(run: RunDir, variants: dict[str, TrainResult]) -> dict[str, dict]:
     peak = max((g.alloc_peak or 0 for g in snap.gpus), default=None) if snap.gpus else None
     table = {name: {**state_bytes(r.model), "encoder_weights": state_bytes(r.model.encoder)["weights"]}
              for name, r in variants.items()}
-    run.record("variant_memory", table)
-    run.record("gpu_allocator_peak", peak if peak else
+    run.record(ExtraDense.VARIANT_MEMORY, table)
+    run.record(ExtraDense.GPU_ALLOCATOR_PEAK, peak if peak else
                f"not measured: {snap.gpu_status or 'no GPU in this process'}")
     return table
 
@@ -92,14 +91,11 @@ def epoch_seconds(cfg: config.Profile, run: RunDir, ds: Dataset, progress: bool 
     out = {}
     for bs in tqdm(cfg.timing_batch_sizes, desc="timing batch sizes", disable=not progress):
         model = build_vae(cfg, extra_dense=cfg.z_dim)
-        batches = ImageBatches(ds.images, idx, int(bs), shuffle=True, seed=cfg.seed)
-        model.fit(batches, epochs=1, verbose=0)
-        t0 = time.perf_counter()
-        model.fit(batches, epochs=1, verbose=0)
-        seconds = time.perf_counter() - t0
+        seconds = timed_epoch(model, ImageBatches(ds.images, idx, int(bs), shuffle=True,
+                                                  seed=cfg.seed))
         out[str(bs)] = {"images_timed": len(idx), "images_per_second": round(len(idx) / seconds, 1),
                         "seconds_per_epoch": round(seconds * len(train_idx) / len(idx), 2)}
         del model
         resources.release_memory()
-    run.record("epoch_seconds_by_batch", out)
+    run.record(ExtraDense.EPOCH_SECONDS, out)
     return out

@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import config, resources
 from ..data import Dataset, images_for_training
+from ..keys import Factors, Key, Shared
 from ..latent import normality
 from ..latent.attributes import attribute_direction, attribute_masks, attribute_steps
 from ..latent.factors import FactorProbe, probe_factors
@@ -38,25 +39,25 @@ SYNTHETIC, PHOTOS, EXTERNAL = "synthetic factors", "photo labels", "external lab
 
 
 @dataclass
-class Factors:
+class Truth:
     names: list[str]
     values: np.ndarray  # (N, K) float
     kind: str  # SYNTHETIC, PHOTOS or EXTERNAL
     source: str = ""  # where they came from (data.json's labels source)
 
 
-def factor_matrix(ds: Dataset) -> Factors:
+def factor_matrix(ds: Dataset) -> Truth:
     """The factors that drew a synthetic-face data set as one (N, K) matrix; ValueError when the
     cache has none."""
     if not ds.labels:
         raise ValueError(f"the data set {ds.path} has no factors beside it (expected "
                          "<cache>.factors.npz)")
     names = list(ds.labels)
-    return Factors(names, np.column_stack([np.asarray(ds.labels[k], np.float64) for k in names]),
+    return Truth(names, np.column_stack([np.asarray(ds.labels[k], np.float64) for k in names]),
                    SYNTHETIC, "the factors that drew each face")
 
 
-def load_truth(run: RunDir) -> Factors:
+def load_truth(run: RunDir) -> Truth:
     """The factors behind the run's z-points: the synthetic faces' factors beside the image
     cache, or the labels the run keeps (``labels.npy``: the photos' labels, or those given with
     external z-points). ValueError saying how to give labels when there are none."""
@@ -70,7 +71,7 @@ def load_truth(run: RunDir) -> Factors:
                "list_attr_celeba.txt beside the photos")
         raise ValueError(f"this run has no labels for its {info.get('kind')} data: {how}")
     kind = EXTERNAL if is_external(run) else PHOTOS
-    return Factors(list(labels["names"]), run.load_array(LABELS).astype(np.float64), kind,
+    return Truth(list(labels["names"]), run.load_array(LABELS).astype(np.float64), kind,
                    labels.get("source", ""))
 
 
@@ -82,19 +83,22 @@ def latent_spaces(run: RunDir) -> dict[str, np.ndarray]:
     return {"AE": load_z(run), "VAE": load_z(run, "latent/z_vae.npy")}
 
 
-def probes(cfg: config.Profile, run: RunDir, factors: Factors) -> dict[str, FactorProbe]:
+PROBE_KEYS = {"AE": Factors.PROBE_AE, "VAE": Factors.PROBE_VAE, "z": Factors.PROBE_Z}
+
+
+def probes(cfg: config.Profile, run: RunDir, factors: Truth) -> dict[str, FactorProbe]:
     """``probe`` of every latent space of ``latent_spaces``; recorded as ``probe_ae`` and
     ``probe_vae`` (``probe_z`` for external z-points)."""
-    return {name: probe(cfg, run, z, factors, name.lower())
+    return {name: probe(cfg, run, z, factors, PROBE_KEYS[name])
             for name, z in latent_spaces(run).items()}
 
 
-def probe(cfg: config.Profile, run: RunDir, z: np.ndarray, factors: Factors,
-          label: str) -> FactorProbe:
-    """Probes, DCI and MIG of ``z`` against the factors; recorded as ``probe_<label>`` (summary
-    and per-factor table)."""
+def probe(cfg: config.Profile, run: RunDir, z: np.ndarray, factors: Truth,
+          key: Key) -> FactorProbe:
+    """Probes, DCI and MIG of ``z`` against the factors; recorded as ``key`` (summary and
+    per-factor table)."""
     p = probe_factors(z, factors.values, factors.names, seed=cfg.seed, max_points=cfg.mig_points)
-    run.record(f"probe_{label}", {**p.summary(), "factors": p.table()})
+    run.record(key, {**p.summary(), "factors": p.table()})
     return p
 
 
@@ -129,7 +133,7 @@ class GaussianQuestion:
     answer: str  # one sentence with its numbers, or why the experiment was skipped
 
 
-def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
+def gaussian_question(cfg: config.Profile, run: RunDir, factors: Truth,
                       progress: bool = True) -> GaussianQuestion:
     """Train two AEs the same way (``factor_images`` images, ``factor_epochs`` epochs): one on the
     run's faces (normal factors), one on faces drawn with uniform factors; compare how Gaussian
@@ -142,7 +146,7 @@ def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
                "be swapped for a uniform one" if factors.kind == PHOTOS else
                "skipped for external z-points: the experiment redraws the faces with uniform "
                "factors, which needs the series' face generator")
-        run.record("gaussian_question", {"skipped": why})
+        run.record(Factors.GAUSSIAN_QUESTION, {"skipped": why})
         return GaussianQuestion(None, why)
     ds = open_dataset(run)
     continuous = [k for k, n in enumerate(factors.names) if n != "glasses"]
@@ -161,13 +165,13 @@ def gaussian_question(cfg: config.Profile, run: RunDir, factors: Factors,
                         "val_loss": round(float(result.history["val_loss"][-1]), 5)}
         del result
         cycles.after(f"ae_{label}_factors")  # the Colab cycle: clear, collect, RSS recorded
-    run.record("memory_cycles", cycles.rows)
+    run.record(Shared.MEMORY_CYCLES, cycles.rows)
     n, u = table["normal"], table["uniform"]
     carried = normality.carried_share(n, u)
     answer = _answer(n, u, carried)
     out = {"table": table, "carried_share": round(float(carried), 4), "answer": answer,
            "images": cfg.factor_images, "epochs": cfg.factor_epochs}
-    run.record("gaussian_question", out)
+    run.record(Factors.GAUSSIAN_QUESTION, out)
     return GaussianQuestion(table, answer)
 
 
@@ -182,7 +186,7 @@ class Arithmetic:
     probability: dict[str, list[float]]
 
 
-def attribute_arithmetic(cfg: config.Profile, run: RunDir, factors: Factors,
+def attribute_arithmetic(cfg: config.Profile, run: RunDir, factors: Truth,
                          faces: int = 32, shown: int = 2,
                          steps: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)) -> Arithmetic:
     """Add each attribute's vector (``latent.attributes``, from the AE's z of the training
@@ -194,7 +198,7 @@ def attribute_arithmetic(cfg: config.Profile, run: RunDir, factors: Factors,
     z-points (no decoder of the series) recorded as skipped."""
     if is_external(run):
         why = "skipped for external z-points: the arithmetic decodes and encodes with the series' AE"
-        run.record("attribute_arithmetic", {"skipped": why})
+        run.record(Factors.ATTRIBUTE_ARITHMETIC, {"skipped": why})
         return Arithmetic(tuple(steps), {}, {})
     ds = open_dataset(run)
     train_idx, val_idx = split(cfg, ds)
@@ -217,7 +221,7 @@ def attribute_arithmetic(cfg: config.Profile, run: RunDir, factors: Factors,
         for i in range(min(shown, len(start))):
             rows[f"+ {name} ({i + 1})"] = by_face[:, i]
     rises = [r["rise"] for r in record.values()]
-    run.record("attribute_arithmetic", {
+    run.record(Factors.ATTRIBUTE_ARITHMETIC, {
         "steps": list(steps), "attributes": record,
         "rise_median": round(float(np.median(rises)), 4) if rises else None})
     return Arithmetic(tuple(steps), rows, prob)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import config
+from .. import claims, config
 from ..data import Dataset
+from ..keys import Generation
 from ..latent import metrics, sampling
 from ..latent.pca import LatentPCA
 from ..latent.placement import MapBox, RealNeighbours
@@ -97,9 +98,12 @@ def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
     out.table["real faces"] = score(real)
     out.table["noise"] = score(np.random.default_rng(cfg.seed).integers(
         0, 256, real.shape, dtype=np.uint8))
-    run.record("realism", out.table)
+    run.record(Generation.REALISM, out.table)
     ae_rows = {k[3:]: v for k, v in out.table.items() if k.startswith("ae/")}
-    for key, value in metrics.sampler_margins(ae_rows).items():
+    m, g = metrics.sampler_margins(ae_rows, claims.NAIVE_SAMPLERS), Generation
+    for key, value in ((g.MVN_PRECISION_MARGIN, m.precision_margin), (g.BEST_NAIVE, m.best_naive),
+                       (g.BEST_NAIVE_PRECISION, m.best_naive_precision),
+                       (g.GMM_FRECHET_RATIO, m.gmm_frechet_ratio)):
         run.record(key, value)
     return out
 
@@ -139,7 +143,7 @@ def place_draws(cfg: config.Profile, run: RunDir, inputs: Inputs,
         record[name] = {"inside_box": round(inside[name], 4),
                         "median_distance": round(box.distance(xy), 3),
                         "nn_ratio": round(ratio[name], 3)}
-    run.record("tsne_placements", record)
+    run.record(Generation.TSNE_PLACEMENTS, record)
     return Placements(ref_xy, draws, inside, ratio)
 
 

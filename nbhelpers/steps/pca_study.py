@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import config
+from ..keys import Ellipses
 from ..latent import ellipses
 from ..latent.correlation import pearson, pearson_check, top_correlated_pairs
 from ..latent.density import LatentDensity
@@ -31,7 +32,7 @@ def survivors(cfg: config.Profile, run: RunDir, z: np.ndarray,
               density: LatentDensity) -> dict[float, int]:
     """Points kept by trimming at each of the profile's facts, recorded as ``survivors_by_fact``."""
     kept = {float(f): int(density.trim(z, f).sum()) for f in cfg.trim_facts}
-    run.record("survivors_by_fact", {str(f): n for f, n in kept.items()})
+    run.record(Ellipses.SURVIVORS_BY_FACT, {str(f): n for f, n in kept.items()})
     return kept
 
 
@@ -49,18 +50,19 @@ def trimmed_pca(cfg: config.Profile, run: RunDir, z: np.ndarray, density: Latent
                          f"trimming does not apply")
     wider, kept = found
     if wider != fact:
-        run.record("trim_note", f"fact {fact:g} kept fewer than {need} points; widened to "
+        run.record(Ellipses.TRIM_NOTE, f"fact {fact:g} kept fewer than {need} points; widened to "
                                 f"{wider:.3g}")
     fact = wider
     t = pca_after_trim(z, kept, fact, cfg.pca_max_points, cfg.seed)
     check = pearson_check(t.components)
-    values = {"components_for_80pct": t.pca.components_for_target_,
-              "components_share_80pct": round(t.pca.components_for_target_ / z.shape[1], 4),
-              "pearson_max_offdiag": check["max_offdiag"],
-              "pearson_max_diag_deviation": check["max_diag_deviation"],
-              "survivors": t.n, "pca_points": t.n_analysed, "trim_fact_used": round(fact, 4)}
-    for k, v in values.items():
-        run.record(k, v)
+    e = Ellipses
+    values = {e.COMPONENTS_80: t.pca.components_for_target_,
+              e.COMPONENTS_SHARE_80: round(t.pca.components_for_target_ / z.shape[1], 4),
+              e.PEARSON_MAX_OFFDIAG: check["max_offdiag"],
+              e.PEARSON_MAX_DIAG_DEVIATION: check["max_diag_deviation"],
+              e.SURVIVORS: t.n, e.PCA_POINTS: t.n_analysed, e.TRIM_FACT_USED: round(fact, 4)}
+    for key, value in values.items():
+        run.record(key, value)
     return t
 
 
@@ -73,8 +75,8 @@ def component_density(cfg: config.Profile, run: RunDir, trimmed: TrimmedPCA,
     comps = trimmed.components[:, :cfg.pca_pairs_max]
     width = cfg.component_bin_fraction * axis_spread(z)
     density = LatentDensity(bin_width=width).fit(comps)
-    run.record("component_bin_width", round(width, 4))
-    run.record("component_fits", density.axis_table(range(min(10, density.z_dim_))))
+    run.record(Ellipses.COMPONENT_BIN_WIDTH, round(width, 4))
+    run.record(Ellipses.COMPONENT_FITS, density.axis_table(range(min(10, density.z_dim_))))
     return density
 
 
@@ -92,13 +94,13 @@ def ellipse_study(cfg: config.Profile, run: RunDir, trimmed: TrimmedPCA,
                                          share_points=cfg.share_points, fits=gauss, seed=cfg.seed)
               for k, v in pairs.items()}
     every = panels["near"] + panels["far"]
-    run.record("ellipse_pairs", ellipses.panel_stats(every))
-    run.record("inside_2sigma", ellipses.mean_inside(every, 2))
-    run.record("inside_3sigma", ellipses.mean_inside(every, 3))
+    run.record(Ellipses.ELLIPSE_PAIRS, ellipses.panel_stats(every))
+    run.record(Ellipses.INSIDE_2SIGMA, ellipses.mean_inside(every, 2))
+    run.record(Ellipses.INSIDE_3SIGMA, ellipses.mean_inside(every, 3))
     if fits is not None:
-        run.record("fit_inside_2sigma", ellipses.mean_inside(every, 2, fitted=True))
-        run.record("fit_inside_3sigma", ellipses.mean_inside(every, 3, fitted=True))
-    run.record("ellipse_share_points", every[0].n if every else 0)
+        run.record(Ellipses.FIT_INSIDE_2SIGMA, ellipses.mean_inside(every, 2, fitted=True))
+        run.record(Ellipses.FIT_INSIDE_3SIGMA, ellipses.mean_inside(every, 3, fitted=True))
+    run.record(Ellipses.ELLIPSE_SHARE_POINTS, every[0].n if every else 0)
     return panels
 
 
@@ -118,7 +120,7 @@ def by_fact(cfg: config.Profile, run: RunDir, z: np.ndarray, density: LatentDens
                                                 max_points=cfg.scatter_points,
                                                 share_points=cfg.share_points)[0]
         rec[str(f)].update(out[float(f)].stats())
-    run.record("ellipses_by_fact", rec)
+    run.record(Ellipses.ELLIPSES_BY_FACT, rec)
     return out
 
 
@@ -134,11 +136,11 @@ def original_correlations(cfg: config.Profile, run: RunDir, z: np.ndarray,
     panels = ellipses.ellipse_panels(z, [(i, j) for i, j, _ in top], seed=cfg.seed,
                                      max_points=cfg.scatter_points, share_points=cfg.share_points,
                                      fits=gauss)
-    run.record("top_correlated_axes", [{"i": i, "j": j, "rho": round(r, 4), **p.stats()}
+    run.record(Ellipses.TOP_CORRELATED_AXES, [{"i": i, "j": j, "rho": round(r, 4), **p.stats()}
                                        for (i, j, r), p in zip(top, panels, strict=True)])
     if gauss is not None and panels:
-        run.record("original_fit_inside_2sigma", ellipses.mean_inside(panels, 2, fitted=True))
-        run.record("original_fit_inside_3sigma", ellipses.mean_inside(panels, 3, fitted=True))
+        run.record(Ellipses.ORIGINAL_FIT_INSIDE_2SIGMA, ellipses.mean_inside(panels, 2, fitted=True))
+        run.record(Ellipses.ORIGINAL_FIT_INSIDE_3SIGMA, ellipses.mean_inside(panels, 3, fitted=True))
     return panels
 
 
@@ -153,7 +155,7 @@ def dense_scatter(cfg: config.Profile, run: RunDir, trimmed: TrimmedPCA, fits: L
                                      max_points=cfg.dense_scatter_points,
                                      share_points=max(cfg.share_points, cfg.dense_scatter_points),
                                      fits=(fits.centers_, fits.sigmas_))
-    run.record("dense_scatter", {"points_drawn": len(panels[0].shown) if panels else 0,
+    run.record(Ellipses.DENSE_SCATTER, {"points_drawn": len(panels[0].shown) if panels else 0,
                                  "asked": cfg.dense_scatter_points,
                                  "pairs": ellipses.panel_stats(panels)})
     return panels

@@ -9,6 +9,7 @@ from importlib import metadata
 
 from .. import config, resources, store
 from ..core.display import enable_figure_display
+from ..keys import Shared
 from .artifacts import check_inputs
 
 
@@ -61,11 +62,8 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
 
 
 def record_all(values: dict) -> dict:
-    """``record`` every item of ``values`` (a dict of name -> JSON-able value)."""
-    out = {}
-    for k, v in values.items():  # a loop, not a comprehension: one frame for the key table
-        out[k] = store.record(k, v)
-    return out
+    """``record`` every item of ``values`` (a dict of key -> JSON-able value)."""
+    return {k: store.record(k, v) for k, v in values.items()}
 
 
 def end() -> None:
@@ -75,4 +73,4 @@ def end() -> None:
     snap = resources.snapshot()
     print(snap.line())
     if store.has_active_notebook():
-        store.record("resources", snap.summary())
+        store.record(Shared.RESOURCES, snap.summary())

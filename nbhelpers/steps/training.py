@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import config, resources
 from ..data import Dataset
+from ..keys import Shared, Training
 from ..models import autoencoder, vae
 from ..models.batches import ImageBatches
 from ..models.fit import TrainResult, fit
@@ -70,25 +71,27 @@ def train(cfg: config.Profile, run: RunDir, dataset: Dataset, kind: str = "ae",
     return result
 
 
-def summary(result: TrainResult, prefix: str = "") -> dict:
-    """The values a notebook records about a training run."""
-    h = result.history
+def summary(result: TrainResult) -> dict[str, object]:
+    """What a notebook records about a training run, by the names of ``keys.Training`` (notebook
+    01 records each; 05 and 08 record them inside a variant's or a weight's row), with a VAE's
+    reconstruction and KL terms beside the loss."""
+    h, t = result.history, Training
     out = {
-        f"{prefix}loss_first_epoch": h["loss"][0],
-        f"{prefix}loss_last_epoch": h["loss"][-1],
-        f"{prefix}val_loss_last_epoch": h["val_loss"][-1],
-        f"{prefix}seconds_per_epoch": (None if result.seconds_per_epoch is None
-                                       else round(result.seconds_per_epoch, 3)),
-        f"{prefix}epochs": result.epochs,
+        t.LOSS_FIRST.name: h["loss"][0],
+        t.LOSS_LAST.name: h["loss"][-1],
+        t.VAL_LOSS_LAST.name: h["val_loss"][-1],
+        t.SECONDS_PER_EPOCH.name: (None if result.seconds_per_epoch is None
+                                   else round(result.seconds_per_epoch, 3)),
+        t.EPOCHS.name: result.epochs,
     }
     if result.seconds_per_epoch is None:
-        out[f"{prefix}seconds_per_epoch_note"] = (
-            "no epoch ran in this session: training had already finished all "
-            f"{result.epochs} epochs (resumed from its backup)")
+        out[t.SECONDS_NOTE.name] = ("no epoch ran in this session: training had already "
+                                    f"finished all {result.epochs} epochs (resumed from its "
+                                    f"backup)")
     for key in ("reconstruction", "kl"):
         if key in h:
-            out[f"{prefix}{key}_last_epoch"] = h[key][-1]
-            out[f"{prefix}val_{key}_last_epoch"] = h[f"val_{key}"][-1]
+            out[f"{key}_last_epoch"] = h[key][-1]
+            out[f"val_{key}_last_epoch"] = h[f"val_{key}"][-1]
     return out
 
 
@@ -105,7 +108,7 @@ def train_vae_variants(cfg: config.Profile, run: RunDir, dataset: Dataset,
         out["vae_nodense"] = train(cfg, run, dataset, "vae", extra_dense=None,
                                    name="vae_nodense", **kwargs)
         cycles.after("vae_nodense")
-    run.record("memory_cycles", cycles.rows)
+    run.record(Shared.MEMORY_CYCLES, cycles.rows)
     return out
 
 
@@ -124,5 +127,5 @@ def reconstruction(cfg: config.Profile, run: RunDir, dataset: Dataset, model,
     originals = dataset.take(val_idx[:faces])
     quality = reconstruction_quality(originals, reconstruct(model, originals),
                                      mean_image(dataset.images, train_idx), cfg.loss)
-    run.record("reconstruction", quality.as_dict())
+    run.record(Training.RECONSTRUCTION, quality.as_dict())
     return quality

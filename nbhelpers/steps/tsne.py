@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import config
+from ..keys import Tsne
 from ..latent.pca import LatentPCA
 from ..latent.planes import ZoomPanel, plane, zoom_panels
 from ..latent.scale import axis_spread, widths
@@ -41,7 +42,7 @@ class Maps:
     runs: list[TSNEResult]
     reference: list[TSNEResult]
     voids: list[VoidShare]
-    sample: np.ndarray  # the Gaussian reference sample (len(z) points), reused by ``planes``
+    gaussian: np.ndarray  # the Gaussian reference sample (len(z) points), reused by ``planes``
 
 
 def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = True) -> Maps:
@@ -56,7 +57,7 @@ def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = 
     reference = tsne_series(sample, desc="t-SNE of the Gaussian reference", **common)
     voids = [void_share(r.embedding, g.embedding, normalise=True)
              for r, g in zip(runs, reference, strict=True)]
-    run.record("tsne_runs", [{**r.record(), "void": v.record(), "reference_kl": round(g.kl, 4)}
+    run.record(Tsne.TSNE_RUNS, [{**r.record(), "void": v.record(), "reference_kl": round(g.kl, 4)}
                              for r, g, v in zip(runs, reference, voids, strict=True)])
     raw = [r for r in runs if r.input == "raw z" and r.n <= MAP_MAX_POINTS]
     if raw:
@@ -65,7 +66,7 @@ def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = 
         run.save_array(MAP_EMBEDDING, kept.embedding.astype(np.float32))
         settings = {"n": kept.n, **kept.settings}
         run.save_json(MAP_SETTINGS, settings)
-        run.record("tsne_map", settings)
+        run.record(Tsne.TSNE_MAP, settings)
     return Maps(runs, reference, voids, sample)
 
 
@@ -74,8 +75,8 @@ def raw_pca(run: RunDir, z: np.ndarray, first: int = 12) -> LatentPCA:
     the explained-variance ratios of the first ``first`` components."""
     pca = LatentPCA().fit(z)
     ratios = pca.explained_variance_ratio_
-    run.record("raw_pca_variance", [round(float(v), 5) for v in ratios[:first]])
-    run.record("raw_pca_dominance", round(float(ratios[0] / ratios[1]), 4) if len(ratios) > 1
+    run.record(Tsne.RAW_PCA_VARIANCE, [round(float(v), 5) for v in ratios[:first]])
+    run.record(Tsne.RAW_PCA_DOMINANCE, round(float(ratios[0] / ratios[1]), 4) if len(ratios) > 1
                else None)
     return pca
 
@@ -86,7 +87,7 @@ class Planes:
     two broadest original axes, the spread the ladders were scaled to, and the voids."""
 
     components: np.ndarray  # (N, d) PCA coordinates
-    pca: dict[tuple[int, int], list[ZoomPanel]]
+    ladders: dict[tuple[int, int], list[ZoomPanel]]  # the PCA planes' zoom ladders
     original: list[ZoomPanel]
     broad_axes: tuple[int, int]
     spread: float  # median axis FWHM of z (latent.scale.axis_spread)
@@ -97,12 +98,12 @@ class Planes:
     @property
     def ladder(self) -> tuple:
         """The zoom ladder's half widths in data units (None: the whole plane)."""
-        return tuple(p.half_width for p in next(iter(self.pca.values()), self.original))
+        return tuple(p.half_width for p in next(iter(self.ladders.values()), self.original))
 
     def named(self) -> dict[str, list[ZoomPanel]]:
         """The z-points' ladders by plane name ("PCA i,j", "z i,j"), as ``reference``."""
         b0, b1 = self.broad_axes
-        return {**{f"PCA {i},{j}": p for (i, j), p in self.pca.items()}, f"z {b0},{b1}": self.original}
+        return {**{f"PCA {i},{j}": p for (i, j), p in self.ladders.items()}, f"z {b0},{b1}": self.original}
 
 
 def _ladder(cfg: config.Profile, spread: float) -> tuple:
@@ -136,13 +137,13 @@ def planes(cfg: config.Profile, run: RunDir, z: np.ndarray, pca: LatentPCA,
     voids = {f"PCA {i},{j}": void_share(components[:, [i, j]], ref_components[:, [i, j]])
              for i, j in pairs}
     voids[f"z {b0},{b1}"] = void_share(plane(z, b0, b1), plane(ref, b0, b1))
-    run.record("plane_voids", {k: v.record() for k, v in voids.items()})
-    void_ratio = run.record("void_ratio", ratio_summary([*map_voids, *voids.values()]))
+    run.record(Tsne.PLANE_VOIDS, {k: v.record() for k, v in voids.items()})
+    void_ratio = run.record(Tsne.VOID_RATIO, ratio_summary([*map_voids, *voids.values()]))
     out = Planes(components, pca_panels, original, (b0, b1), spread, voids, {
         **{f"PCA {i},{j}": zoom_panels(ref_components, i, j, ladder) for i, j in pairs},
         f"z {b0},{b1}": zoom_panels(ref, b0, b1, half_widths=ladder[:2], center=center)},
         void_ratio)
-    run.record("zoom_ladder", {
+    run.record(Tsne.ZOOM_LADDER, {
         "spread_fwhm": round(spread, 4), "side_fractions": list(cfg.zoom_fractions),
         "planes": {name: [{"side": None if p.half_width is None else round(2 * p.half_width, 4),
                            "points": p.count} for p in panels]

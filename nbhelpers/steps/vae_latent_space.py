@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import config, resources
+from ..keys import Shared, VaeSpace
 from ..latent import ellipses
 from ..latent.density import LatentDensity
 from ..latent.metrics import tiny_kl_way
@@ -46,7 +47,7 @@ def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = Tr
     """Notebooks 02-04's measurements on the VAE's z; recorded under ``vae_*`` names."""
     z = np.asarray(z)
     density = scaled_density(cfg, z)
-    run.record("vae_density", {**density_record(cfg, density),
+    run.record(VaeSpace.VAE_DENSITY, {**density_record(cfg, density),
                                "chi_mode": round(float(np.sqrt(density.z_dim_ - 1)), 4)})
     n = min(cfg.vae_tsne_points, len(z))
     job = [TSNEJob(n, None, cfg.perplexity, cfg.early_exaggeration, cfg.tsne_iter)]
@@ -57,12 +58,12 @@ def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = Tr
     comps = pca.transform(z)
     voids = {"t-SNE": void_share(maps[0].embedding, maps[1].embedding, normalise=True),
              "PCA 0,1": pca_plane_void(z, ref, pca)}
-    run.record("vae_voids", {k: v.record() for k, v in voids.items()})
+    run.record(VaeSpace.VAE_VOIDS, {k: v.record() for k, v in voids.items()})
     pairs = component_pairs(comps.shape[1], 10, 10)["near"]
     panels = ellipses.ellipse_panels(comps, pairs, max_points=cfg.scatter_points,
                                      share_points=cfg.share_points, seed=cfg.seed)
-    run.record("vae_inside_2sigma", ellipses.mean_inside(panels, 2))
-    run.record("vae_inside_3sigma", ellipses.mean_inside(panels, 3))
+    run.record(VaeSpace.VAE_INSIDE_2SIGMA, ellipses.mean_inside(panels, 2))
+    run.record(VaeSpace.VAE_INSIDE_3SIGMA, ellipses.mean_inside(panels, 3))
     return VAESpace(density, maps, voids, panels)
 
 
@@ -76,8 +77,8 @@ def kl_sweep(cfg: config.Profile, run: RunDir, progress: bool = True) -> dict:
     Skipped (and recorded as such) for external z-points: the sweep trains the series' VAEs."""
     if is_external(run):
         why = "skipped for external z-points: the sweep trains the series' own VAEs on its images"
-        run.record("kl_sweep", {"skipped": why})
-        run.record("tiny_kl_way", {"skipped": why})
+        run.record(VaeSpace.KL_SWEEP, {"skipped": why})
+        run.record(VaeSpace.TINY_KL_WAY, {"skipped": why})
         return {"rows": {}, "faces": {}}
     ds = open_dataset(run)
     scorer = judge(cfg, run, ds)
@@ -102,8 +103,8 @@ def kl_sweep(cfg: config.Profile, run: RunDir, progress: bool = True) -> dict:
         faces[f"{w:g}"] = generated[:8].copy()
         del result, generated, mu
         cycles.after(f"vae_kl_{w:g}")  # the Colab cycle: clear, collect, RSS recorded
-    run.record("kl_sweep", {"images": cfg.sweep_images, "epochs": cfg.sweep_epochs,
+    run.record(VaeSpace.KL_SWEEP, {"images": cfg.sweep_images, "epochs": cfg.sweep_epochs,
                             "rows": rows})
-    run.record("memory_cycles", cycles.rows)
-    run.record("tiny_kl_way", tiny_kl_way(rows, cfg.n_generate))
+    run.record(Shared.MEMORY_CYCLES, cycles.rows)
+    run.record(VaeSpace.TINY_KL_WAY, tiny_kl_way(rows, cfg.n_generate))
     return {"rows": rows, "faces": faces}
