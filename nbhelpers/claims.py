@@ -52,7 +52,7 @@ PRECISION_MARGIN = 0.3  # MVN draws on the face manifold, uniform and N(0, I) dr
 # them): the blog's per-component intervals (uniform within each axis' core), a uniform box and
 # N(0, I). Independent Gaussians per axis are not among them: they draw one average face over
 # and over (recall near 0), which precision, a share of faces on the manifold, cannot judge.
-NAIVE_SAMPLERS = ("uniform_box", "uniform_range", "normal")
+NAIVE_SAMPLERS = ("uniform_box", "uniform_core", "normal")
 GMM_FRECHET_SLACK = 1.05  # the RAE paper: a mixture at least as good as one Gaussian
 DOMINANT_FACTOR = 2.0  # "one dominant component": its variance share >= 2 x the second's
 QUALITY_MARGIN = 0.1  # "no visible reduction of the quality": precision at most 0.1 lower
@@ -279,7 +279,7 @@ def _tiny_kl(r, v):
 
     def share(x):
         return "not measured (no way to cover)" if x is None else f"{x:.0%}"
-    return (f"weight {w['tiny']}: {share(w['radius'])} of the way from the AE to weight "
+    return (f"weight {w['tiny']}: {share(w['radius'])} of the way from weight 0 to weight "
             f"{w['large']} in radius peak, {share(w['precision'])} in the precision of N(0, I) faces")
 
 

@@ -114,7 +114,8 @@ class Profile:
     factor_images: int = _ranged(6_000, (16, 10_000_000))
     factor_epochs: int = _ranged(5, (1, 10_000))
     # the VAE's latent space (notebook 08): a sweep of the KL weight, each VAE trained on
-    # ``sweep_images`` images for ``sweep_epochs`` epochs (weight 0: the AE reference)
+    # ``sweep_images`` images for ``sweep_epochs`` epochs (weight 0: the same VAE without the KL
+    # pull, still sampling z: the nearest to an AE the sweep trains)
     kl_weights: tuple[float, ...] = _ranged((1.0, 0.1, 0.01, 0.001, 0.0), (0, 1e6))
     sweep_images: int = _ranged(3_000, (16, 10_000_000))
     sweep_epochs: int = _ranged(4, (1, 10_000))

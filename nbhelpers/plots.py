@@ -411,7 +411,7 @@ def value_bars(values: dict, title: str, xlabel: str, reference: dict | None = N
 
 
 def filaments(f) -> Figure:
-    """Where the blog looked for one-dimensional filaments (``steps.tsne.Filaments``): left, the
+    """Where the blog looked for one-dimensional filaments (``steps.projections.Filaments``): left, the
     local dimension against the neighbourhood's radius for z and its Gaussian reference, with the
     truth and 1 marked; right, the flatness of each zoom square's points against the reference's
     in the same square (below the diagonal: more line-like than a Gaussian)."""
@@ -509,7 +509,7 @@ def probe_scores(probes: dict) -> Figure:
 
 def arithmetic_curves(arithmetic) -> Figure:
     """The probe's mean probability of each attribute on faces decoded from z plus the
-    attribute vector in steps (``steps.factors.Arithmetic``), encoded again."""
+    attribute vector in steps (``steps.ground_truth.Arithmetic``), encoded again."""
     if not arithmetic.probability:
         return _nothing("no attribute arithmetic: no attributes (or no decoder) in this run")
     fig, ax = _fig(6, 3.8)
@@ -575,7 +575,7 @@ def gaussianity_table(table: dict | None) -> Figure:
 
 def kl_sweep(rows: dict) -> Figure:
     """Radius peak, PCA-plane void ratio, reconstruction loss and realism of faces from N(0, I)
-    against the KL weight (weight 0, the AE reference, drawn at the left edge)."""
+    against the KL weight (weight 0, the VAE without the KL pull, drawn at the left edge)."""
     if not rows:
         return _nothing("no KL sweep in this run (see kl_sweep in results.json)")
     weights = sorted(rows, key=float)

@@ -43,6 +43,23 @@ from .keys import Key
 MANIFEST = "manifest.json"
 RESULTS = "results.json"
 
+
+class Files:
+    """The files notebooks hand each other through the run directory, named once (which notebook
+    reads which: ``steps.artifacts.NEEDS``)."""
+
+    DATA = "data.json"  # which images (or z-points) the run uses, their labels
+    LABELS = "labels.npy"  # the labels behind the photos or the external z-points
+    Z_AE = "latent/z_ae.npy"  # the series AE's z-points, float32 (N, z_dim)
+    Z_GIVEN = "latent/z_given.npy"  # your own z-points (``run --z``), analysed in its place
+    Z_VAE = "latent/z_vae.npy"  # the VAE's means (mu), or your z-points given as a VAE's
+    AE, VAE = "models/ae.keras", "models/vae.keras"
+    DECODER = "models/decoder.keras"  # your own decoder (``run --z --decoder``)
+    MAP_INDEX = "latent/tsne_map_index.npy"  # notebook 03's kept t-SNE map: its rows,
+    MAP_EMBEDDING = "latent/tsne_map_embedding.npy"  # their 2-D coordinates,
+    MAP_SETTINGS = "latent/tsne_map.json"  # its size and t-SNE settings
+    JUDGE = "models/realism_judge.npz"  # the realism judge's arrays, a cache
+
 _ACTIVE: RunDir | None = None
 
 

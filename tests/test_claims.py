@@ -44,7 +44,7 @@ def _results() -> dict:
             "normal_faces_realism": {"vae": {"precision": 0.62}, "vae_nodense": {"precision": 0.65}}},
         NB["06"]: {"realism": {"ae/mvn": {"precision": 0.93, "frechet": 3.75},
                                "ae/gmm": {"precision": 0.95, "frechet": 2.04}},
-                   "mvn_precision_margin": 0.83, "best_naive": "uniform_range",
+                   "mvn_precision_margin": 0.83, "best_naive": "uniform_core",
                    "best_naive_precision": 0.10, "gmm_frechet_ratio": 0.544},
         NB["07"]: {"attribute_arithmetic": {
             "rise_median": 0.4, "attributes": {"Smiling": {"probability": [0.1, 0.3, 0.5]}}},
@@ -160,7 +160,7 @@ def test_blog_and_ours_are_marked_and_the_summary_counts():
 def test_the_open_questions_are_answered_from_recorded_numbers():
     rows = {r["id"]: r for r in claims.evaluate(_results())}
     assert rows["tiny_kl_like_ae"]["value"] == (
-        "weight 0.001: 3% of the way from the AE to weight 1 in radius peak, not measured (no "
+        "weight 0.001: 3% of the way from weight 0 to weight 1 in radius peak, not measured (no "
         "way to cover) in the precision of N(0, I) faces")
     assert rows["filaments_one_dimensional"]["value"] == (
         "lowest local dimension 1.1 (at k = 9 of 20,000 points; 1.2 at k = 5, the Gaussian "

@@ -102,7 +102,7 @@ def test_celeba_profile_carries_the_blogs_settings_item_by_item(tmp_path):
     """Issue 14's list, read from the posts (../shared/seeds): every setting of the celeba profile
     that reproduces one of the blog's experiments, widths as fractions of the axis FWHM of 2."""
     from nbhelpers.latent.scale import BLOG_AXIS_FWHM
-    from nbhelpers.steps.tsne import tsne_jobs
+    from nbhelpers.steps.projections import tsne_jobs
 
     c = config.load("celeba", data=tmp_path)
     # post II: bins of 0.25 per axis, 0.5 and 0.05 per radius

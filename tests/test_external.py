@@ -180,7 +180,7 @@ def test_the_same_z_through_the_series_and_through_z_records_the_same_values(tmp
                                                    *external.left_out(True, True)}
     data = json.loads((mine / "data.json").read_text())
     assert data["kind"] == "external" and data["file"] == str(theirs) and data["factors"] is None
-    assert store.RunDir(mine).manifest["latent/z_ae.npy"]["source"].endswith(str(theirs))
+    assert store.RunDir(mine).manifest["latent/z_given.npy"]["source"].endswith(str(theirs))
     assert store.RunDir(mine).manifest["models/decoder.keras"]["source"].endswith(str(decoder))
     report = (mine / "report.html").read_text()
     assert f"external z-points from {theirs}" in report  # where the z came from

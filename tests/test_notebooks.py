@@ -153,7 +153,7 @@ def test_04_records_pca_and_ellipses(results):
 
 def test_06_records_realism_per_sampler(results):
     table = results["06_face_generation"]["realism"]
-    samplers = {"uniform_box", "uniform_range", "independent", "normal", "mvn", "confined", "gmm"}
+    samplers = {"uniform_box", "uniform_core", "independent", "normal", "mvn", "confined", "gmm"}
     assert set(table) == {f"ae/{s}" for s in samplers} | {"vae/normal", "reconstruction"}
     for name, row in table.items():
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1 and row["frechet"] >= 0, name
@@ -296,13 +296,13 @@ def test_planted_bug_radius_without_the_square_root_is_flagged(smoke_run, tmp_pa
     """A radius taken as the squared norm (the square root forgotten) moves the radius peak far
     from sqrt(z_dim); the check names notebook 02's radius keys (BENCHMARKS.md: planted bugs)."""
     from nbhelpers.latent import density
-    from nbhelpers.steps import density as density_step
+    from nbhelpers.steps import number_density
 
     monkeypatch.setattr(store, "_ACTIVE", None)  # restored after the test
     cfg, run, z = _rerun(smoke_run, tmp_path, "02_latent_number_density")
     assert not _flagged(run)  # the copy as it is: no drift
     monkeypatch.setattr(density.np.linalg, "norm", lambda x, axis=None: (x**2).sum(axis=axis))
-    density_step.number_density(cfg, run, z)
+    number_density.measure(cfg, run, z)
     flagged = _flagged(run)
     assert flagged.get("02_latent_number_density/radius_ratio", 0) > 1, flagged
 

@@ -38,7 +38,7 @@ def test_standard_normal_and_uniforms(z):
     box = sampling.UniformBox(a=2.0, random_state=4).fit(data)
     xb = box.sample(40_000)
     assert np.abs(xb).max() <= 2.0 and stats.kstest(xb[:, 0], stats.uniform(-2, 4).cdf).pvalue > 0.01
-    rng_s = sampling.UniformRange(random_state=5).fit(data)
+    rng_s = sampling.UniformCore(random_state=5).fit(data)
     xr = rng_s.sample(40_000)
     assert (xr >= data.min(0)).all() and (xr <= data.max(0)).all()
     np.testing.assert_allclose(xr.mean(0), (rng_s.low_ + rng_s.high_) / 2, atol=0.1)
@@ -50,12 +50,12 @@ def test_range_sampler_bounds_the_bell_core_not_the_wings():
     rng = np.random.default_rng(11)
     core = rng.normal(2.0, 0.5, 95_000)
     wings = rng.uniform(-20.0, 20.0, 5_000)
-    s = sampling.UniformRange(core=0.01).fit(np.concatenate([core, wings])[:, None])
+    s = sampling.UniformCore(core=0.01).fit(np.concatenate([core, wings])[:, None])
     reach = 0.5 * np.sqrt(2 * np.log(100))  # 1.52: sigma sqrt(2 ln 100)
     assert s.low_[0] == pytest.approx(2.0 - reach, abs=0.15)  # the wings widen the IQR a little
     assert s.high_[0] == pytest.approx(2.0 + reach, abs=0.15)  # not the wings' +-20
     with pytest.raises(ValueError, match="core must lie in"):
-        sampling.UniformRange(core=1.5).fit(core[:, None])
+        sampling.UniformCore(core=1.5).fit(core[:, None])
 
 
 def test_confined_sampler_stays_inside_its_mahalanobis_radius(z):

@@ -7,7 +7,7 @@ import pytest
 from nbhelpers import config, store
 from nbhelpers.latent import ellipses
 from nbhelpers.latent.pca import LatentPCA
-from nbhelpers.steps import density, dimension, pca_study, tsne
+from nbhelpers.steps import filaments, number_density, pca_study, projections
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def run(tmp_path):
 
 def test_number_density_records_the_fitted_values(planted, run):
     cfg = config.load("smoke")
-    d = density.number_density(cfg, run, planted)
+    d = number_density.measure(cfg, run, planted)
     r = store.read_results(run.path)["0x_test"]
     assert [row["axis"] for row in r["unusual_axes"]] == [0, 1]
     assert r["sigma_median"] == pytest.approx(1.0, abs=0.05) == d.sigma_median_
@@ -61,7 +61,7 @@ def test_ellipse_study_records_the_shares_the_panels_show(planted, run):
 def test_tsne_maps_record_each_run_with_its_settings(planted, run):
     cfg = config.load("smoke", tsne_sizes=(300, 400), tsne_pca_components=(2,), tsne_pca_sizes=(300,),
                       tsne_iter=100, perplexity=20.0, tsne_first_perplexity=8.0)
-    maps = tsne.tsne_maps(cfg, run, planted, progress=False)
+    maps = projections.tsne_maps(cfg, run, planted, progress=False)
     r = store.read_results(run.path)["0x_test"]
     recorded = r["tsne_runs"]
     assert [{k: v for k, v in x.items() if k not in ("void", "reference_kl")}
@@ -80,7 +80,7 @@ def test_tsne_maps_record_each_run_with_its_settings(planted, run):
 
 def test_planes_record_void_shares_near_one_for_gaussian_z(planted, run):
     cfg = config.load("smoke", zoom_planes=(0, 1, 3, 7, 7, 30))  # (7, 30) does not exist in 12-d
-    p = tsne.planes(cfg, run, planted, LatentPCA().fit(planted))
+    p = projections.planes(cfg, run, planted, LatentPCA().fit(planted))
     assert p.broad_axes[0] == 0 and p.ladders[(0, 1)][0].count == 4000 and len(p.original) == 2
     assert list(p.ladders) == [(0, 1), (3, 7)] and len(p.ladders[(0, 1)]) == 4
     r = store.read_results(run.path)["0x_test"]
@@ -100,11 +100,11 @@ def test_planes_record_void_shares_near_one_for_gaussian_z(planted, run):
 def test_planes_reuse_the_reference_sample_of_the_maps(planted, run):
     cfg = config.load("smoke", tsne_sizes=(300,), tsne_pca_components=(2,), tsne_pca_sizes=(300,),
                       tsne_iter=50)
-    maps = tsne.tsne_maps(cfg, run, planted, progress=False)
+    maps = projections.tsne_maps(cfg, run, planted, progress=False)
     assert maps.gaussian.shape == planted.shape
     pca = LatentPCA().fit(planted)
-    again = tsne.planes(cfg, run, planted, pca, maps.gaussian)
-    fresh = tsne.planes(cfg, run, planted, pca)  # draws the same seeded sample itself
+    again = projections.planes(cfg, run, planted, pca, maps.gaussian)
+    fresh = projections.planes(cfg, run, planted, pca)  # draws the same seeded sample itself
     assert {k: v.record() for k, v in again.voids.items()} == \
         {k: v.record() for k, v in fresh.voids.items()}
 
@@ -115,7 +115,7 @@ def test_filament_dimension_records_estimates_truth_and_ratio(run):
     from nbhelpers.latent.voids import gaussian_reference
 
     cfg = config.load("smoke", id_points=1_500, id_k=60, id_neighbourhoods=10)
-    dim = dimension.filament_dimension(cfg, run, z, gaussian_reference(z, 1), truth=21)
+    dim = filaments.global_dimension(cfg, run, z, gaussian_reference(z, 1), truth=21)
     r = store.read_results(run.path)["0x_test"]["intrinsic_dimension"]
     assert r["z"]["local_dense"] == dim.z.local_dense == pytest.approx(21, abs=1)
     assert r["ratio_to_truth"]["local_dense"] == pytest.approx(1.0, abs=0.05)
@@ -133,8 +133,8 @@ def test_filaments_step_records_the_scale_curve_and_the_squares_against_the_refe
 
     cfg = config.load("smoke", zoom_planes=(0, 1, 1, 2), zoom_fractions=(2.5, 0.5))
     ref = gaussian_reference(z, 1)
-    planes = tsne.planes(cfg, run, z, LatentPCA().fit(z), ref)
-    fil = dimension.filaments(run, z, ref, planes, truth=3)
+    planes = projections.planes(cfg, run, z, LatentPCA().fit(z), ref)
+    fil = filaments.by_scale(run, z, ref, planes, truth=3)
     r = store.read_results(run.path)["0x_test"]
     assert r["dimension_by_scale"]["lowest"]["z"] == pytest.approx(1.0, abs=0.1)
     assert r["dimension_by_scale"]["smallest_scale"]["gaussian_reference"] > 2.5  # rank 3

@@ -49,11 +49,11 @@ def test_a_sweep_without_the_ae_reference_says_so():
 def test_the_sampler_margins_name_the_best_naive_sampler():
     table = {"mvn": {"precision": 0.9, "frechet": 4.0}, "gmm": {"precision": 0.95, "frechet": 2.0},
              "uniform_box": {"precision": 0.0, "frechet": 90.0},
-             "uniform_range": {"precision": 0.35, "frechet": 30.0},
+             "uniform_core": {"precision": 0.35, "frechet": 30.0},
              "normal": {"precision": 0.1, "frechet": 60.0}}
-    m = sampler_margins(table, ("uniform_box", "uniform_range", "normal"))
+    m = sampler_margins(table, ("uniform_box", "uniform_core", "normal"))
     assert (m.precision_margin, m.best_naive, m.best_naive_precision, m.gmm_frechet_ratio) == (
-        0.55, "uniform_range", 0.35, 0.5)
+        0.55, "uniform_core", 0.35, 0.5)
 
 
 def test_the_gaussian_question_carried_share_on_hand_built_rows():
@@ -86,19 +86,19 @@ def test_the_realism_judge_is_fitted_once_per_run_and_refitted_when_its_settings
     another ``realism_k`` refits it and replaces the file; a damaged file is refitted, not read."""
     from nbhelpers.data import Dataset
     from nbhelpers.data.synthfaces import make_faces
-    from nbhelpers.steps import realism
+    from nbhelpers.steps import judge
 
     faces = make_faces(600, 16, seed=1)[0]
     ds = Dataset(faces, tmp_path / "faces.npy", "planted faces")
     cfg = dataclasses.replace(config.load("smoke"), val_fraction=0.25, seed=2)
     run05, run06 = store.RunDir(tmp_path / "run", "05_x"), store.RunDir(tmp_path / "run", "06_x")
-    fitted = realism.judge(cfg, run05, ds)
-    saved = run05.entry(realism.JUDGE)["sha256"]
-    read = realism.judge(cfg, run06, ds)
-    assert read is not fitted and run06.entry(realism.JUDGE)["sha256"] == saved
+    fitted = judge.judge(cfg, run05, ds)
+    saved = run05.entry(judge.JUDGE)["sha256"]
+    read = judge.judge(cfg, run06, ds)
+    assert read is not fitted and run06.entry(judge.JUDGE)["sha256"] == saved
     assert read.score(faces[:100]) == fitted.score(faces[:100])
-    refit = realism.judge(dataclasses.replace(cfg, realism_k=3), run06, ds)
-    assert refit.k == 3 and run06.entry(realism.JUDGE)["sha256"] != saved
-    (tmp_path / "run" / realism.JUDGE).write_bytes(b"damaged")
-    again = realism.judge(cfg, run06, ds)  # the hash no longer matches: fitted again
+    refit = judge.judge(dataclasses.replace(cfg, realism_k=3), run06, ds)
+    assert refit.k == 3 and run06.entry(judge.JUDGE)["sha256"] != saved
+    (tmp_path / "run" / judge.JUDGE).write_bytes(b"damaged")
+    again = judge.judge(cfg, run06, ds)  # the hash no longer matches: fitted again
     assert again.score(faces[:100]) == fitted.score(faces[:100])

@@ -270,14 +270,15 @@ def sampler_margins(table: dict[str, dict], naive: tuple[str, ...], best: str = 
 
 
 def tiny_kl_way(rows: dict[str, dict], draws: int) -> dict:
-    """How far the smallest non-zero KL weight lies on the way from weight 0 (an AE) to the
+    """How far the smallest non-zero KL weight lies on the way from weight 0 (no KL pull: the
+    nearest to an AE the sweep trains; it still samples z) to the
     largest weight, in the radius peak (in logarithms: radii differ by factors) and in the
     precision of faces from N(0, I) (``draws`` faces each); ``worst`` is the larger of the two.
     A way no longer than its noise (both precisions 0, or within three standard errors of each
     other) is None: nothing was measured there."""
     weights = sorted(rows, key=float)
     if float(weights[0]) != 0.0 or len(weights) < 3:
-        return {"skipped": "the sweep needs weight 0 (the AE reference), a tiny and a large weight"}
+        return {"skipped": "the sweep needs weight 0 (no KL pull), a tiny and a large weight"}
     ae, tiny, big = rows[weights[0]], rows[weights[1]], rows[weights[-1]]
     out = {"tiny": weights[1], "large": weights[-1],
            "radius": share_of_way(ae["radius_peak"], tiny["radius_peak"], big["radius_peak"],

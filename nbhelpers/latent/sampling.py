@@ -65,13 +65,13 @@ class UniformBox(Sampler):
         return rng.uniform(-self.a_, self.a_, (n, self.z_dim_))
 
 
-class UniformRange(Sampler):
+class UniformCore(Sampler):
     """Uniform within each axis' bell-shaped core d_j_l < x_j < d_j_h (the blog's interval per
     component, before the flat wings of the distribution): where the axis' Gaussian, fitted
     robustly (centre the median, sigma the interquartile range / 1.349), falls to ``core`` of
     its peak, mu +- sigma sqrt(2 ln(1 / core)) (3.03 sigma at 1 %), inside the observed range."""
 
-    name = "uniform_range"
+    name = "uniform_core"
 
     def __init__(self, core: float = 0.01, random_state: int = 0):
         self.core, self.random_state = core, random_state
@@ -205,7 +205,7 @@ def standard_set(n_sigma: float = 2.0, gmm_components: int = 10, random_state: i
     """One sampler of each kind, unfitted, keyed by name (in the blog's order), all drawing from
     ``random_state``."""
     r = random_state
-    samplers = [UniformBox(random_state=r), UniformRange(random_state=r),
+    samplers = [UniformBox(random_state=r), UniformCore(random_state=r),
                 IndependentNormal(random_state=r), StandardNormal(random_state=r),
                 MultivariateNormal(random_state=r), ConfinedNormal(n_sigma, random_state=r),
                 GaussianMixtureSampler(gmm_components, gmm_max_points, random_state=r)]

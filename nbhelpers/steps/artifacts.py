@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.files import read_json
-from ..store import ArtifactError, RunDir
+from ..store import ArtifactError, Files, RunDir
 
 
 def save_model(run: RunDir, rel: str, model, source: str | None = None):
@@ -23,34 +23,33 @@ def load_model(run: RunDir, rel: str, compile: bool = True):
     return keras.models.load_model(run.verified_path(rel), compile=compile)
 
 
-LABELS = "labels.npy"  # the labels behind the images or z-points (photos, external z-points)
-
+F = Files
 # What each notebook reads from the run directory, and what it writes there.
 NEEDS = {
-    "02_latent_number_density": ("latent/z_ae.npy",),
-    "03_tsne_filaments": ("latent/z_ae.npy", "data.json"),  # data.json: the factor count
-    "04_pca_ellipses": ("latent/z_ae.npy",),
-    "05_vae_extra_dense_layer": ("data.json",),
-    "06_face_generation": ("data.json", "latent/z_ae.npy", "models/ae.keras", "models/vae.keras",
-                           "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
-                           "latent/tsne_map.json"),
-    "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", "latent/z_vae.npy",
-                                "models/ae.keras"),  # the AE: attribute arithmetic
-    "08_vae_latent_space": ("data.json", "latent/z_vae.npy"),  # trains its own VAEs
+    "02_latent_number_density": (F.Z_AE,),
+    "03_tsne_filaments": (F.Z_AE, F.DATA),  # data.json: the factor count
+    "04_pca_ellipses": (F.Z_AE,),
+    "05_vae_extra_dense_layer": (F.DATA,),
+    "06_face_generation": (F.DATA, F.Z_AE, F.AE, F.VAE, F.MAP_INDEX, F.MAP_EMBEDDING,
+                           F.MAP_SETTINGS),
+    "07_ground_truth_factors": (F.DATA, F.Z_AE, F.Z_VAE, F.AE),  # the AE: attribute arithmetic
+    "08_vae_latent_space": (F.DATA, F.Z_VAE),  # trains its own VAEs
 }
-# A run of external z-points (``steps.external``): notebook 06 draws with the given decoder.
+# A run of external z-points (``steps.external``): your z-points in place of the AE's, notebook
+# 06 draws with your decoder, 07 probes your labels.
 EXTERNAL_NEEDS = {
-    "06_face_generation": ("data.json", "latent/z_ae.npy", "models/decoder.keras",
-                           "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
-                           "latent/tsne_map.json"),
-    "07_ground_truth_factors": ("data.json", "latent/z_ae.npy", LABELS),
-    "08_vae_latent_space": ("data.json", "latent/z_vae.npy"),
+    "02_latent_number_density": (F.Z_GIVEN,),
+    "03_tsne_filaments": (F.Z_GIVEN, F.DATA),
+    "04_pca_ellipses": (F.Z_GIVEN,),
+    "06_face_generation": (F.DATA, F.Z_GIVEN, F.DECODER, F.MAP_INDEX, F.MAP_EMBEDDING,
+                           F.MAP_SETTINGS),
+    "07_ground_truth_factors": (F.DATA, F.Z_GIVEN, F.LABELS),
+    "08_vae_latent_space": (F.DATA, F.Z_VAE),
 }
 MAKES = {
-    "01_autoencoder_training": ("data.json", "models/ae.keras", "latent/z_ae.npy"),
-    "03_tsne_filaments": ("latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy",
-                          "latent/tsne_map.json"),
-    "05_vae_extra_dense_layer": ("models/vae.keras", "latent/z_vae.npy"),
+    "01_autoencoder_training": (F.DATA, F.AE, F.Z_AE),
+    "03_tsne_filaments": (F.MAP_INDEX, F.MAP_EMBEDDING, F.MAP_SETTINGS),
+    "05_vae_extra_dense_layer": (F.VAE, F.Z_VAE),
 }
 
 
@@ -61,14 +60,19 @@ def needs(run_path) -> dict[str, tuple[str, ...]]:
     if info.get("kind") == "external":
         return {**NEEDS, **EXTERNAL_NEEDS}
     if info.get("kind") == "photos" and info.get("labels"):
-        return {**NEEDS, "07_ground_truth_factors": (*NEEDS["07_ground_truth_factors"], LABELS)}
+        return {**NEEDS, "07_ground_truth_factors": (*NEEDS["07_ground_truth_factors"], F.LABELS)}
     return NEEDS
+
+
+def analysed_z(run: RunDir) -> str:
+    """The z-points notebooks 02-04 analyse: the AE's, or your own in a run of external ones."""
+    return Files.Z_GIVEN if is_external(run) else Files.Z_AE
 
 
 def data_info(run_path) -> dict:
     """The run's ``data.json`` as written ({} when there is none), unverified: for deciding
     which inputs a run has, before its manifest is checked."""
-    return read_json(Path(run_path) / "data.json", {}) or {}
+    return read_json(Path(run_path) / Files.DATA, {}) or {}
 
 
 def is_external(run: RunDir) -> bool:

@@ -25,8 +25,8 @@ from ..data.photos import (
     cache_manifest,
     select,
 )
-from ..store import RunDir
-from .artifacts import LABELS, data_info
+from ..store import Files, RunDir
+from .artifacts import data_info
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def prepare(cfg: config.Profile, run: RunDir, progress: bool = True) -> Dataset:
         factors = len(ds.labels) or None
         labels = {"names": list(ds.labels), "source": "the factors that drew each face",
                   "binary": [is_binary(v) for v in ds.labels.values()]}
-        run.save_json("data.json", {"path": str(ds.path), "shape": list(ds.shape),
+        run.save_json(Files.DATA, {"path": str(ds.path), "shape": list(ds.shape),
                                     "dtype": "uint8", "source": ds.source, "kind": "synthetic",
                                     "factors": factors, "labels": labels}, source=ds.source)
         return ds
@@ -113,13 +113,13 @@ def prepare(cfg: config.Profile, run: RunDir, progress: bool = True) -> Dataset:
     source = f"{meta['count']:,} photos from {meta['source']}"
     labels = None
     if photos.labels is not None:
-        run.save_array(LABELS, photos.labels.aligned(meta["files"]), source=photos.labels.source)
+        run.save_array(Files.LABELS, photos.labels.aligned(meta["files"]), source=photos.labels.source)
         labels = photos.labels.summary()
     images = {"folder": meta["source"], "count": meta["count"], "available": meta["available"],
               "selection": meta["selection"], "names_sha256": meta["names_sha256"],
               "source_sizes": meta["source_sizes"], "skipped": meta["skipped"],
               "first": meta["files"][:3], "last": meta["files"][-1]}
-    run.save_json("data.json", {"path": str(path), "shape": list(meta["shape"]), "dtype": "uint8",
+    run.save_json(Files.DATA, {"path": str(path), "shape": list(meta["shape"]), "dtype": "uint8",
                                 "source": source, "kind": "photos", "factors": None,
                                 "images": images, "labels": labels, "notes": lines},
                   source=source)
@@ -128,7 +128,7 @@ def prepare(cfg: config.Profile, run: RunDir, progress: bool = True) -> Dataset:
 
 def open_dataset(run: RunDir) -> Dataset:
     """Open the cache named by the run's ``data.json``, checking its shape."""
-    info = run.load_json("data.json")
+    info = run.load_json(Files.DATA)
     try:
         return open_labelled(info["path"], info["source"], info["shape"])
     except FileNotFoundError:
@@ -151,7 +151,7 @@ def held_out(cfg: config.Profile, ds: Dataset, n: int = 10) -> np.ndarray:
 def factor_count(run: RunDir) -> int | None:
     """How many factors drew the run's images (synthetic faces: 21), None for photos and
     external z-points: the truth an intrinsic-dimension estimate is compared with."""
-    return run.load_json("data.json").get("factors")
+    return run.load_json(Files.DATA).get("factors")
 
 
 def has_labels(run_path) -> bool:

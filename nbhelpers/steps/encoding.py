@@ -12,10 +12,11 @@ import numpy as np
 
 from ..data import Dataset
 from ..models.predict import encode_batches, z_dim_of
-from ..store import RunDir
+from ..store import Files, RunDir
+from .artifacts import analysed_z
 
 
-def encode(encoder, dataset: Dataset, run: RunDir, rel: str = "latent/z_ae.npy",
+def encode(encoder, dataset: Dataset, run: RunDir, rel: str = Files.Z_AE,
            batch_size: int = 256, logvar_rel: str | None = None, progress: bool = True) -> np.ndarray:
     """Encode every image of ``dataset`` into ``rel`` (float32 N, z_dim); returns it memory-mapped.
 
@@ -36,6 +37,7 @@ def encode(encoder, dataset: Dataset, run: RunDir, rel: str = "latent/z_ae.npy",
     return run.load_array(rel, mmap=True, check_hash=False)  # hashed a moment ago
 
 
-def load_z(run: RunDir, rel: str = "latent/z_ae.npy") -> np.ndarray:
-    """The z-points of the run (checked against the manifest)."""
-    return run.load_array(rel)
+def load_z(run: RunDir, rel: str | None = None) -> np.ndarray:
+    """The z-points ``rel`` of the run (checked against the manifest); by default the z-points
+    notebooks 02-04 analyse: the series AE's, or your own in a run of external z-points."""
+    return run.load_array(rel or analysed_z(run))

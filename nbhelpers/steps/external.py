@@ -22,14 +22,13 @@ from ..core.files import sha256_file
 from ..data.external import InputError, read_images, read_labels, read_z
 from ..data.labels import is_binary
 from ..keys import Shared
-from ..store import RunDir
-from .artifacts import LABELS, data_info
+from ..store import Files, RunDir
+from .artifacts import data_info
 
 ANALYSED = ("02_latent_number_density", "03_tsne_filaments", "04_pca_ellipses")
 GENERATION = "06_face_generation"  # with a decoder and the images behind the z-points
 PROBES = "07_ground_truth_factors"  # with the factors (labels) behind the z-points
 VAE_SPACE = "08_vae_latent_space"  # when the z-points are a VAE's means
-DECODER = "models/decoder.keras"
 LEFT_OUT = {
     "01_autoencoder_training": "the z-points come from outside the series: no AE trained here",
     "05_vae_extra_dense_layer": "trains and times the series' own VAEs on the series' images",
@@ -93,7 +92,7 @@ def notebooks_for(only: list[str] | None, generation: bool = False, probes: bool
 def check_run_dir(run_path: Path, origin: str) -> None:
     """Refuse a run directory that holds another run's z-points (nothing is overwritten)."""
     info = data_info(run_path)
-    if not (run_path / "latent" / "z_ae.npy").exists() or not info:
+    if not any((run_path / f).exists() for f in (Files.Z_AE, Files.Z_GIVEN)) or not info:
         return
     if info.get("kind") != "external" or info.get("sha256") != origin:
         raise InputError(f"{run_path} already holds the z-points of another run "
@@ -126,17 +125,17 @@ def register(run: RunDir, z: np.ndarray, path: str | Path, key: str | None = Non
                                                                    .resolve()),
                           "binary": [is_binary(c) for c in labels[1].T]}
     info["vae"] = bool(vae)
-    run.save_array("latent/z_ae.npy", z, source=source)
+    run.save_array(Files.Z_GIVEN, z, source=source)
     if vae:
-        run.save_array("latent/z_vae.npy", z, source=source)
+        run.save_array(Files.Z_VAE, z, source=source)
     if labels is not None:
-        run.save_array(LABELS, labels[1], source=f"external labels from "
+        run.save_array(Files.LABELS, labels[1], source=f"external labels from "
                                                  f"{info['labels']['source']}")
     if decoder is not None:
         src = Path(decoder).expanduser().resolve()
-        run.save_file(DECODER, lambda tmp: shutil.copyfile(src, tmp), suffix=".keras",
+        run.save_file(Files.DECODER, lambda tmp: shutil.copyfile(src, tmp), suffix=".keras",
                       source=f"external decoder from {src}")
-    run.save_json("data.json", info, source=source)
+    run.save_json(Files.DATA, info, source=source)
     for notebook, why in left_out(decoder is not None and images is not None,
                                   labels is not None, vae).items():
         RunDir(run.path, notebook).record(Shared.SKIPPED, why)

@@ -19,14 +19,14 @@ from ..models.batches import ImageBatches
 from ..models.fit import TrainResult, state_bytes, timed_epoch
 from ..store import RunDir
 from .dataset import split
-from .realism import RealismTable, judge
+from .judge import RealismTable, judge
 from .training import build_vae, variants_table
 
 
 def faces_from_normal(cfg: config.Profile, run: RunDir, ds: Dataset,
                       variants: dict[str, TrainResult]) -> RealismTable:
     """``n_generate`` faces from z ~ N(0, I) per variant, scored against the held-out faces;
-    recorded as ``normal_faces_realism`` (the run's ``realism.judge``, as notebook 06 scores);
+    recorded as ``normal_faces_realism`` (the run's ``judge.judge``, as notebook 06 scores);
     a few faces per variant kept for the figure."""
     scorer = judge(cfg, run, ds)
     out = RealismTable({})

@@ -2,7 +2,7 @@
 
 Decoded and reconstructed faces come one batch at a time as uint8 (``models.decode`` and
 ``models.reconstruct``, a quarter of float32); the real reference set is turned into features
-once per run (``steps.realism``); only a few previews per sampler are kept. Measured on the
+once per run (``steps.judge``); only a few previews per sampler are kept. Measured on the
 celeba plan (16,277 held-out faces, 5,000 per sampler), this keeps notebook 06's peak RSS within
 Colab's RAM (docs/colab.md).
 """
@@ -21,13 +21,11 @@ from ..latent.pca import LatentPCA
 from ..latent.placement import MapBox, RealNeighbours
 from ..latent.tsne import place, rebuild_map
 from ..models import decode, parts, reconstruct
-from ..store import RunDir
+from ..store import Files, RunDir
 from .artifacts import is_external, load_model
 from .dataset import open_dataset, split
 from .encoding import load_z
-from .external import DECODER
-from .realism import RealismTable, judge
-from .tsne import MAP_EMBEDDING, MAP_INDEX, MAP_SETTINGS
+from .judge import RealismTable, judge
 
 
 @dataclass
@@ -49,10 +47,10 @@ def load_inputs(cfg: config.Profile, run: RunDir) -> Inputs:
     ds = open_dataset(run)
     train_idx, val_idx = split(cfg, ds)
     if is_external(run):
-        decoder = load_model(run, DECODER, compile=False)
+        decoder = load_model(run, Files.DECODER, compile=False)
         return Inputs(ds, load_z(run), train_idx, val_idx, None, decoder, None)
-    ae = load_model(run, "models/ae.keras")
-    vae = load_model(run, "models/vae.keras")
+    ae = load_model(run, Files.AE)
+    vae = load_model(run, Files.VAE)
     return Inputs(ds, load_z(run), train_idx, val_idx, ae, parts(ae)[1], vae.decoder)
 
 
@@ -63,12 +61,12 @@ def fit_samplers(cfg: config.Profile, inputs: Inputs) -> dict[str, sampling.Samp
     return sampling.fit_all(samplers, inputs.z[inputs.train_idx])
 
 
-def realism(cfg: config.Profile, run: RunDir, inputs: Inputs,
+def score_samplers(cfg: config.Profile, run: RunDir, inputs: Inputs,
             samplers: dict[str, sampling.Sampler], preview: int = 8,
             progress: bool = True) -> RealismTable:
     """Precision, recall, density, coverage and Frechet distance of each sampler's decoded faces,
     of the VAE's faces from N(0, I), of reconstructions, of real training faces and of uniform
-    noise (the judge's two ends), against the held-out faces (the run's ``realism.judge``);
+    noise (the judge's two ends), against the held-out faces (the run's ``judge.judge``);
     recorded as ``realism``, with the generation study's headline numbers
     (``metrics.sampler_margins``). Without the series' AE and VAE (external z-points) the
     samplers' rows and the judge's ends alone."""
@@ -129,9 +127,9 @@ def place_draws(cfg: config.Profile, run: RunDir, inputs: Inputs,
     among the real points, far above 1 for draws in the voids). Recorded per sampler with the
     share of draws inside the box of the map's 1st-99th percentiles and their median distance to
     the map's centre in units of the real points' (``tsne_placements``)."""
-    index = run.load_array(MAP_INDEX)
-    ref_xy = run.load_array(MAP_EMBEDDING)
-    perplexity = float(run.load_json(MAP_SETTINGS)["perplexity"])
+    index = run.load_array(Files.MAP_INDEX)
+    ref_xy = run.load_array(Files.MAP_EMBEDDING)
+    perplexity = float(run.load_json(Files.MAP_SETTINGS)["perplexity"])
     ref_z = np.asarray(inputs.z[index], dtype=np.float64)
     fitted = rebuild_map(ref_z, ref_xy, perplexity, cfg.seed)
     reals, box = RealNeighbours().fit(ref_z), MapBox.of(ref_xy)

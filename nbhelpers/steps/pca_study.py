@@ -15,7 +15,7 @@ from ..latent.density import LatentDensity
 from ..latent.pca import TrimmedPCA, component_pairs, pca_after_trim
 from ..latent.scale import axis_spread
 from ..store import RunDir
-from .density import scaled_density
+from .number_density import scaled_density
 
 
 def axis_density(cfg: config.Profile, z: np.ndarray) -> LatentDensity:

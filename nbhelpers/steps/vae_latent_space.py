@@ -30,8 +30,8 @@ from ..models.predict import encode_means
 from ..store import RunDir
 from .artifacts import is_external
 from .dataset import open_dataset, split
-from .density import density_record, scaled_density
-from .realism import judge
+from .judge import judge
+from .number_density import density_record, scaled_density
 from .training import summary, train
 
 
@@ -47,8 +47,8 @@ def analyse(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = Tr
     """Notebooks 02-04's measurements on the VAE's z; recorded under ``vae_*`` names."""
     z = np.asarray(z)
     density = scaled_density(cfg, z)
-    run.record(VaeSpace.VAE_DENSITY, {**density_record(cfg, density),
-                               "chi_mode": round(float(np.sqrt(density.z_dim_ - 1)), 4)})
+    run.record(VaeSpace.VAE_DENSITY, {**{k.name: v for k, v in density_record(cfg, density).items()},
+                                      "chi_mode": round(float(np.sqrt(density.z_dim_ - 1)), 4)})
     n = min(cfg.vae_tsne_points, len(z))
     job = [TSNEJob(n, None, cfg.perplexity, cfg.early_exaggeration, cfg.tsne_iter)]
     ref = gaussian_reference(z, cfg.seed + 1)  # one reference for the map and the plane

@@ -1,6 +1,6 @@
 """Notebook 03's filament step: are the z-points' filaments "basically one-dimensional" (the
 blog, post II)? Intrinsic dimension globally, against the neighbourhood size, and the line
-measure of the zoom squares of ``steps.tsne.planes``, each for z and its Gaussian reference."""
+measure of the zoom squares of ``steps.projections.planes``, each for z and its Gaussian reference."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..keys import Tsne
 from ..latent.dimension import DimensionByScale, IntrinsicDimension, dimension_by_scale, intrinsic_dimension
 from ..latent.planes import SquareFlatness, square_flatness
 from ..store import RunDir
-from .tsne import Planes
+from .projections import Planes
 
 
 @dataclass
@@ -25,7 +25,7 @@ class FilamentDimension:
     truth: int | None  # the number of factors that drew the faces (synthetic data), else None
 
 
-def filament_dimension(cfg: config.Profile, run: RunDir, z: np.ndarray, reference: np.ndarray,
+def global_dimension(cfg: config.Profile, run: RunDir, z: np.ndarray, reference: np.ndarray,
                        truth: int | None = None) -> FilamentDimension:
     """The blog's open question "are the filaments one-dimensional?" as numbers: global and local
     intrinsic dimension of z and of its Gaussian reference (same covariance), and, where the data
@@ -54,7 +54,7 @@ class Filaments:
     truth: int | None
 
 
-def filaments(run: RunDir, z: np.ndarray, reference: np.ndarray, planes: Planes,
+def by_scale(run: RunDir, z: np.ndarray, reference: np.ndarray, planes: Planes,
               truth: int | None = None) -> Filaments:
     """The blog's "basically one-dimensional filaments" measured at its scales. Recorded:
     ``dimension_by_scale`` (the curves, and the lowest dimension of z and of the reference over

@@ -39,7 +39,7 @@ def density_record(cfg: config.Profile, density: LatentDensity) -> dict[Key, obj
             d.RADIUS_RANGE: {k: round(v, 4) for k, v in density.radius_range_.items()}}
 
 
-def number_density(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDensity:
+def measure(cfg: config.Profile, run: RunDir, z: np.ndarray) -> LatentDensity:
     """Fit the per-axis and radial densities at the blog's bin widths taken as fractions of the
     data's spread; record ``density_record`` (the widths used, the median Gaussian width, the
     radius peak against sqrt(z_dim), the radius range) and the broad or off-centre axes."""

@@ -20,10 +20,10 @@ import numpy as np
 from .. import config
 from ..data import Dataset
 from ..latent.metrics import RealismScorer
-from ..store import ArtifactError, RunDir
+from ..store import ArtifactError, Files, RunDir
 from .dataset import split
 
-JUDGE = "models/realism_judge.npz"
+JUDGE = Files.JUDGE
 FEATURE_IMAGES = 5_000  # training faces the pixel PCA is fitted on
 
 

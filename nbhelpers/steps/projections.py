@@ -1,6 +1,6 @@
 """Notebook 03's step: t-SNE maps of the z-points at the blog's settings per run, the PCA variance
 of raw z, linear plane projections with zoom ladders scaled to the data, voids measured against a
-Gaussian reference sent through the same path (the intrinsic dimension: ``steps.dimension``)."""
+Gaussian reference sent through the same path (the intrinsic dimension: ``steps.filaments``)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ from ..latent.planes import ZoomPanel, plane, zoom_panels
 from ..latent.scale import axis_spread, widths
 from ..latent.tsne import TSNEJob, TSNEResult, series_pca, tsne_series
 from ..latent.voids import VoidShare, gaussian_reference, ratio_summary, void_share
-from ..store import RunDir
+from ..store import Files, RunDir
 
-MAP_INDEX, MAP_EMBEDDING = "latent/tsne_map_index.npy", "latent/tsne_map_embedding.npy"
-MAP_SETTINGS = "latent/tsne_map.json"  # the kept map's size and t-SNE settings, beside its arrays
 MAP_MAX_POINTS = 20_000  # the raw-z map kept for notebook 06 (openTSNE's transform)
 
 
@@ -62,10 +60,10 @@ def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = 
     raw = [r for r in runs if r.input == "raw z" and r.n <= MAP_MAX_POINTS]
     if raw:
         kept = max(raw, key=lambda r: r.n)
-        run.save_array(MAP_INDEX, np.asarray(kept.index, dtype=np.int64))
-        run.save_array(MAP_EMBEDDING, kept.embedding.astype(np.float32))
+        run.save_array(Files.MAP_INDEX, np.asarray(kept.index, dtype=np.int64))
+        run.save_array(Files.MAP_EMBEDDING, kept.embedding.astype(np.float32))
         settings = {"n": kept.n, **kept.settings}
-        run.save_json(MAP_SETTINGS, settings)
+        run.save_json(Files.MAP_SETTINGS, settings)
         run.record(Tsne.TSNE_MAP, settings)
     return Maps(runs, reference, voids, sample)
 

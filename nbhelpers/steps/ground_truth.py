@@ -29,8 +29,8 @@ from ..latent.factors import FactorProbe, probe_factors
 from ..latent.pca import LatentPCA
 from ..models import decode, parts
 from ..models.predict import encode_means
-from ..store import RunDir
-from .artifacts import LABELS, data_info, is_external, load_model
+from ..store import Files, RunDir
+from .artifacts import data_info, is_external, load_model
 from .dataset import build, open_dataset, split
 from .encoding import load_z
 from .training import train
@@ -71,7 +71,7 @@ def load_truth(run: RunDir) -> Truth:
                "list_attr_celeba.txt beside the photos")
         raise ValueError(f"this run has no labels for its {info.get('kind')} data: {how}")
     kind = EXTERNAL if is_external(run) else PHOTOS
-    return Truth(list(labels["names"]), run.load_array(LABELS).astype(np.float64), kind,
+    return Truth(list(labels["names"]), run.load_array(Files.LABELS).astype(np.float64), kind,
                    labels.get("source", ""))
 
 
@@ -80,7 +80,7 @@ def latent_spaces(run: RunDir) -> dict[str, np.ndarray]:
     space given)."""
     if is_external(run):
         return {"z": load_z(run)}
-    return {"AE": load_z(run), "VAE": load_z(run, "latent/z_vae.npy")}
+    return {"AE": load_z(run), "VAE": load_z(run, Files.Z_VAE)}
 
 
 PROBE_KEYS = {"AE": Factors.PROBE_AE, "VAE": Factors.PROBE_VAE, "z": Factors.PROBE_Z}
@@ -203,7 +203,7 @@ def attribute_arithmetic(cfg: config.Profile, run: RunDir, factors: Truth,
     ds = open_dataset(run)
     train_idx, val_idx = split(cfg, ds)
     z = load_z(run)
-    encoder, decoder = parts(load_model(run, "models/ae.keras"))
+    encoder, decoder = parts(load_model(run, Files.AE))
     rows, prob, record = {}, {}, {}
     for name, mask in attribute_masks(factors.names, factors.values).items():
         direction = attribute_direction(z[train_idx], mask[train_idx], name, seed=cfg.seed)
