@@ -1,6 +1,6 @@
 """The realism judge of notebooks 05, 06 and 08 at the default plan's size: fitting it (pixel PCA
 on 5,000 training faces, features and k-NN radii of the 2,000 held-out faces) against reading it
-back from the run (``steps.realism`` caches it once per run), in one run on the same images, and
+back from the run (``steps.judge`` caches it once per run), in one run on the same images, and
 one score of 1,000 generated faces for scale (a notebook scores 1 to 9 sets).
 
     .venv/bin/python benchmarks/bench_realism.py --size 96 --train 5000 --real 2000 --fake 1000
