@@ -189,7 +189,7 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
                  "group": group.name, "seeds": [float(f"{v:.6g}") for v in values]}
         other = lend.get(key)  # the tolerance only: a claim's noise is this profile's own
         if other and not group.exact and other["value"]:
-            rel = entry_tolerance(other) / abs(other["value"])
+            rel = other["tol"] / abs(other["value"])
             if rel * abs(value) > entry["tol"]:
                 entry["tol"] = float(f"{rel * abs(value):.4g}")
                 lent.append(key)
@@ -209,13 +209,6 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
         "fewer_seeds": fewer,
         "values": table,
     }
-
-
-def entry_tolerance(entry: dict) -> float:
-    """The tolerance of a baseline entry (``tol``; files written before it: abs + rel x |value|)."""
-    if "tol" in entry:
-        return float(entry["tol"])
-    return entry.get("abs", 0.0) + entry.get("rel", 0.0) * abs(entry["value"])
 
 
 def spreads(base: dict) -> dict[str, float]:
@@ -308,7 +301,7 @@ def compare(results: dict, base: dict, claims_now: dict | None = None) -> Drift:
             drift.missing.append(key)
             continue
         drift.compared += 1
-        tol = entry_tolerance(entry)
+        tol = float(entry["tol"])
         value = now[key]
         if not abs(value - entry["value"]) <= tol:  # NaN is never within
             drift.moved.append(Moved(key, entry["value"], value, tol))

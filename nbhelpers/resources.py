@@ -228,11 +228,6 @@ class MemoryCycles:
         self.rows.append(row)
         return row
 
-    def growth_gb(self) -> float:
-        """RSS after the last cycle minus RSS after the first (0 with fewer than two)."""
-        return (self.rows[-1]["rss_after_gb"] - self.rows[0]["rss_after_gb"]
-                if len(self.rows) > 1 else 0.0)
-
 
 def distribution_strategy(devices: list[str] | None = None):
     """``tf.distribute.MirroredStrategy`` over ``devices``, or over all GPUs when more than one is

@@ -95,7 +95,8 @@ for i in range(3):
     model.fit(x, x, batch_size=16, epochs=1, verbose=0)
     del model
     cycles.after(f"ae_{i}")
-print(json.dumps({"rows": cycles.rows, "growth": cycles.growth_gb()}))
+rows = cycles.rows
+print(json.dumps({"rows": rows, "growth": rows[-1]["rss_after_gb"] - rows[0]["rss_after_gb"]}))
 """
 # RSS after the third training minus after the first, with the Colab cycle after each (clear
 # the Keras session, collect, malloc_trim). JAX stays flat after its first compilations (measured

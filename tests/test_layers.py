@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md hold: import contracts (import-linter) and light imports."""
+"""The layers of docs/layout.md hold: import contracts (import-linter) and light imports."""
 
 import json
 import subprocess

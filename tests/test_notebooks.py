@@ -279,13 +279,13 @@ def test_planted_bug_trimming_at_sigma_instead_of_fwhm_is_flagged(smoke_run, tmp
     """A unit slip in trimming (fact x sigma where the blog says fact x FWHM) keeps far fewer
     points; the check names notebook 04's survivors (BENCHMARKS.md: planted bugs)."""
     from nbhelpers.latent import density
-    from nbhelpers.steps import pca_study
+    from nbhelpers.steps import number_density, pca_study
 
     monkeypatch.setattr(store, "_ACTIVE", None)  # restored after the test
     cfg, run, z = _rerun(smoke_run, tmp_path, "04_pca_ellipses")
     assert not _flagged(run)  # the copy as it is: no drift
     monkeypatch.setattr(density, "FWHM_PER_SIGMA", 1.0)
-    fits = pca_study.axis_density(cfg, z)
+    fits = number_density.scaled_density(cfg, z)
     trimmed = pca_study.trimmed_pca(cfg, run, z, fits)
     pca_study.ellipse_study(cfg, run, trimmed, pca_study.component_density(cfg, run, trimmed, z))
     flagged = _flagged(run)

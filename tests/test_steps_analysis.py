@@ -40,7 +40,7 @@ def test_number_density_records_the_fitted_values(planted, run):
 
 def test_ellipse_study_records_the_shares_the_panels_show(planted, run):
     cfg = config.load("smoke", pca_pairs_max=12, trim_facts=(1.0, 1.7))
-    dens = pca_study.axis_density(cfg, planted)
+    dens = number_density.scaled_density(cfg, planted)
     kept = pca_study.survivors(cfg, run, planted, dens)
     assert kept[1.0] < kept[1.7] <= 4000
     trimmed = pca_study.trimmed_pca(cfg, run, planted, dens, 1.7)

@@ -136,11 +136,6 @@ def _moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x.mean(0), np.cov(x, rowvar=False)
 
 
-def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Frechet distance between Gaussian fits of two feature sets."""
-    return _frechet(*_moments(np.asarray(a, np.float64)), *_moments(np.asarray(b, np.float64)))
-
-
 @dataclass(frozen=True)
 class RealReference:
     """A real feature set with what every score against it needs, computed once: each real
@@ -169,14 +164,6 @@ class RealReference:
         return Realism(float((counts > 0).mean()), recall,
                        float(counts.sum() / (self.k * len(fake))), float(hit.mean()),
                        _frechet(*_moments(self.features), *_moments(fake)))
-
-
-def realism_features(real: np.ndarray, fake: np.ndarray, k: int = 5) -> Realism:
-    """Precision, recall, density, coverage and Frechet distance of two feature sets
-    (``PixelPCA.transform``), all k-NN measures with the same ``k``. For two samples of one
-    distribution of equal size, density is about 1 and coverage about 1 - 2^-k (0.969 for
-    k = 5); for disjoint sets all four shares are 0."""
-    return RealReference.of(real, k).score(fake)
 
 
 class RealismScorer(BaseEstimator):

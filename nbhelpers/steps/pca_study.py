@@ -15,12 +15,6 @@ from ..latent.density import LatentDensity
 from ..latent.pca import TrimmedPCA, component_pairs, pca_after_trim
 from ..latent.scale import axis_spread
 from ..store import RunDir
-from .number_density import scaled_density
-
-
-def axis_density(cfg: config.Profile, z: np.ndarray) -> LatentDensity:
-    """The per-axis Gaussian fits that trimming measures against (as in notebook 02)."""
-    return scaled_density(cfg, z)
 
 
 def min_survivors(z: np.ndarray) -> int:
@@ -128,8 +122,8 @@ def original_correlations(cfg: config.Profile, run: RunDir, z: np.ndarray,
                           density: LatentDensity | None = None,
                           k: int = 4) -> list[ellipses.EllipsePanel]:
     """The ``k`` most strongly correlated pairs of original axes, recorded with their rho. With
-    ``density`` (the per-axis fits of ``axis_density``) each panel also has the blog's ellipses
-    from the axes' Gaussian fits, whose mean 2- and 3-sigma shares are recorded as
+    ``density`` (the per-axis fits of ``number_density.scaled_density``) each panel also has the
+    blog's ellipses from the axes' Gaussian fits, whose mean 2- and 3-sigma shares are recorded as
     ``original_fit_inside_2sigma`` and ``original_fit_inside_3sigma``."""
     top = top_correlated_pairs(pearson(z), k)
     gauss = None if density is None else (density.centers_, density.sigmas_)
