@@ -35,6 +35,16 @@ def in_colab() -> bool:
     return True
 
 
+def in_kaggle() -> bool:
+    """True inside a Kaggle notebook (Kaggle sets KAGGLE_KERNEL_RUN_TYPE in its kernels)."""
+    return bool(os.environ.get("KAGGLE_KERNEL_RUN_TYPE"))
+
+
+def host() -> str:
+    """Where this kernel runs: "colab", "kaggle" or "local"."""
+    return "colab" if in_colab() else "kaggle" if in_kaggle() else "local"
+
+
 def mount_drive(mountpoint: str | os.PathLike = "/content/drive") -> Path:
     """Mount Google Drive and return the MyDrive folder; outside Colab a clear error."""
     if not in_colab():

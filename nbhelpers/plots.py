@@ -598,3 +598,35 @@ def kl_sweep(rows: dict) -> Figure:
         ax.grid(alpha=0.3)
     fig.suptitle("Does a VAE with a tiny KL weight behave like an AE?")
     return fig
+
+
+def memory_timeline(samples, title: str = "memory of the notebook's kernel",
+                    limits: dict[str, float] | None = None) -> Figure:
+    """RSS of the kernel and used VRAM (``monitor.Sample`` rows) against seconds since the first
+    sample; cells as light ticks, clear-and-collect cycles as dashed red lines, and ``limits``
+    ({label: GB}, e.g. Colab's 12.7 GB of RAM and the T4's 15 GB) as horizontal lines."""
+    if not samples:
+        return _nothing("no memory samples")
+    t0 = samples[0].time
+    t = np.array([s.time - t0 for s in samples])
+    fig, ax = _fig(8, 2.8)
+    ax.plot(t, [s.rss_gb for s in samples], color="C0", label="RSS of the kernel")
+    vram = [s.vram_used_gb for s in samples]
+    if any(v is not None for v in vram):
+        ax.plot(t, [np.nan if v is None else v for v in vram], color="C1", label="VRAM used")
+    for x, s in zip(t, samples, strict=True):
+        if s.mark.startswith("cell"):
+            ax.axvline(x, color="0.85", lw=0.6, zorder=0)
+        elif s.mark.startswith("cleared"):
+            ax.axvline(x, color="C3", ls="--", lw=0.9)
+            ax.annotate(s.mark, (x, 1.0), xycoords=("data", "axes fraction"), rotation=90,
+                        va="top", ha="right", fontsize=6, color="C3")
+    for k, (label, gb) in enumerate((limits or {}).items()):
+        ax.axhline(gb, color=f"C{k + 4}", ls=":", lw=1, label=f"{label} ({gb:g} GB)")
+    ax.set_xlabel("seconds since the notebook started (grey: a cell starts)")
+    ax.set_ylabel("GB")
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="upper left")
+    ax.grid(alpha=0.3, axis="y")
+    return fig

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 import os
 import re
 from pathlib import Path
 
-from . import claims, store
+from . import claims, plots, store
 from .core.files import atomic_write_bytes, read_json
+from .monitor import COLAB_RAM_GB, T4_VRAM_GB, read_log
 
 KIND = {"photos": "real faces", "synthetic": "synthetic faces", "external": "your z-points"}
+# the limits a run's memory timeline is drawn against, by where it ran
+LIMITS = {"colab": {"Colab's RAM": COLAB_RAM_GB, "the T4's VRAM": T4_VRAM_GB}}
 STATUS_CLASS = {claims.HOLDS: "holds", claims.FAILS: "fails", claims.NOISE: "noise",
                 claims.NOT_MEASURED: "unmeasured"}
 
@@ -57,6 +61,13 @@ def _rows_table(rows: list[tuple[str, dict]], first: str) -> str:
                    + "".join(f"<td>{value_html(v.get(c, ''))}</td>" for c in cols) + "</tr>"
                    for name, v in rows)
     return f"<table class='inner'><tr>{head}</tr>{body}</table>"
+
+
+def _png(fig) -> str:
+    """A figure as base64 PNG, for the page."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode()
 
 
 SAVED = re.compile(r'save_figure\(.*"([\w.-]+)"\)\s*$', re.M)
@@ -151,6 +162,11 @@ def write_report(run_dir: str | os.PathLike, spread: dict[str, float] | None = N
         table = f"<table>{rows}</table>" if rows else "<p><em>no recorded values</em></p>"
         figs = "".join(f"<img alt='figure {i + 1} of {html.escape(nb_path.stem)}' "
                        f"src='data:image/png;base64,{img}'>" for i, img in enumerate(images))
+        memory = run_dir / "logs" / f"memory-{nb_path.stem}.csv"
+        if memory.exists():
+            images.append(_png(plots.memory_timeline(
+                read_log(memory), f"{nb_path.stem[:2]}: memory of the notebook's kernel",
+                LIMITS.get(results.get("environment", {}).get("host")))))
         secs = timings.get(nb_path.name)
         took = f" <span class='t'>({secs:.1f} s)</span>" if secs is not None else ""
         sections.append(f"<section><h2>{html.escape(nb_path.stem)}: {html.escape(title)}{took}"

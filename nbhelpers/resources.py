@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import psutil
 
+from . import monitor
+
 GB = 1024**3
 
 
@@ -223,6 +225,7 @@ class MemoryCycles:
         live_models}: the last counts the Keras models Python still holds (0 when the cycle
         freed every model the caller let go; RSS growth with 0 is the backend's own)."""
         before, after = release_memory()
+        monitor.mark(f"cleared: {name}")  # the cycle on the kernel's memory timeline
         row = {"model": name, "rss_before_gb": round(before / GB, 3),
                "rss_after_gb": round(after / GB, 3), "live_models": live_keras_models()}
         self.rows.append(row)

@@ -1,17 +1,15 @@
-"""ipywidgets explorers and the live RAM/VRAM monitor; each falls back to static output without
-a frontend (papermill, plain Python: ``core.display.has_frontend``), so executed notebooks and
-reports still show a figure.
+"""ipywidgets explorers; each falls back to static output without a frontend (papermill, plain
+Python: ``core.display.has_frontend``), so executed notebooks and reports still show a figure.
+(The RAM/VRAM monitor is ``nbhelpers.monitor``: it imports no Keras.)
 
 The explorers combine a model and latent results for a person; they sit above the steps.
 """
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
-from . import plots, resources
+from . import plots
 from .core.display import has_frontend
 from .latent.planes import zoom_panels
 from .models.predict import decode
@@ -88,62 +86,3 @@ def face_explorer(decoder, pca, n_axes: int = 5, span: float = 3.0):
         s.observe(draw, names="value")
     draw()
     return w.HBox([w.VBox(sliders), out])
-
-
-class LiveMonitor:
-    """RAM and VRAM bars refreshed by a background thread; ``stop()`` ends it."""
-
-    def __init__(self, interval: float = 2.0):
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.widget = None
-        self.updates = 0
-
-    def _build(self):
-        if not has_frontend():
-            return None
-        import ipywidgets as w
-
-        self._ram = w.FloatProgress(min=0, max=1, description="RAM")
-        self._vram = w.FloatProgress(min=0, max=1, description="VRAM")
-        self._label = w.Label()
-        return w.VBox([self._ram, self._vram, self._label])
-
-    def _refresh(self):
-        snap = resources.snapshot()
-        self.updates += 1
-        if self.widget is not None:
-            self._ram.value = snap.ram_fraction
-            if snap.gpus:
-                self._vram.value = snap.gpus[0].used / max(snap.gpus[0].total, 1)
-            self._label.value = snap.line()
-        return snap
-
-    def _loop(self):
-        while not self._stop.wait(self.interval):
-            self._refresh()
-
-    def start(self) -> LiveMonitor:
-        self.widget = self._build()
-        snap = self._refresh()
-        if self.widget is None:
-            print(snap.line())  # no frontend: a static line
-        else:
-            from IPython.display import display
-
-            display(self.widget)
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="live_monitor")
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=self.interval + 1)
-
-
-def live_monitor(interval: float = 2.0) -> LiveMonitor:
-    """Start a RAM/VRAM monitor (widget bars in Jupyter, a static line elsewhere)."""
-    return LiveMonitor(interval).start()
-

@@ -29,13 +29,6 @@ def test_static_face_explorer_decodes_walks_along_three_pca_axes():
     assert all(ax.images for ax in fig.axes)
 
 
-def test_live_monitor_without_frontend_prints_a_line_and_stops(capsys):
-    mon = widgets.live_monitor(interval=0.05)
-    mon.stop()
-    assert mon.widget is None and mon.updates >= 1
-    assert capsys.readouterr().out.startswith("RAM: process")
-
-
 def test_the_explorers_zoom_square_sits_on_the_points_of_off_centre_axes():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2_000, 3)) * 0.3 + np.array([-2.0, 5.0, 0.0])  # far from the origin

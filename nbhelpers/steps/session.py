@@ -7,7 +7,7 @@ import os
 import platform
 from importlib import metadata
 
-from .. import config, resources, store
+from .. import colab, config, monitor, resources, store
 from ..core.display import enable_figure_display
 from ..keys import Shared
 from .artifacts import check_inputs
@@ -37,6 +37,7 @@ def environment(cfg: config.Profile) -> dict:
             pass
     snap = resources.snapshot()
     return {"profile": cfg.name, "seed": cfg.seed, "data_source": cfg.data_source,
+            "host": colab.host(),
             "data": cfg.data, "keras_backend": keras.backend.backend(),
             "python": platform.python_version(), "versions": versions,
             "platform": platform.platform(), "cpu_count": os.cpu_count(),
@@ -45,7 +46,9 @@ def environment(cfg: config.Profile) -> dict:
 
 def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | None = None,
           data: str | None = None, overrides: dict | None = None, **more):
-    """Validate the parameters, seed, open the run directory for ``notebook``, print a resource line.
+    """Validate the parameters, seed, open the run directory for ``notebook``, print a resource
+    line and start the kernel's memory monitor (``monitor.MemoryMonitor``: a live line in Jupyter,
+    ``logs/memory-<notebook>.csv`` in the run for the report's memory timeline).
 
     Returns ``(cfg, run)``: the validated :class:`config.Profile` and the :class:`store.RunDir`.
     """
@@ -54,6 +57,9 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
     seed_everything(cfg.seed)
     run = store.open_run(run_dir or config.default_run_dir(profile), notebook)
     check_inputs(run, [notebook])  # the artifacts this notebook reads, before it starts
+    if monitor.active() is not None:  # the notebook run again in the same kernel
+        monitor.active().stop()
+    monitor.MemoryMonitor(run.path / "logs" / f"memory-{notebook}.csv").start()
     run.record_environment(environment(cfg))
     resources.enable_gpu_memory_growth()
     print(f"{notebook}: profile {cfg.name}, run directory {run.path}")
@@ -70,6 +76,8 @@ def end() -> None:
     """Print the resource line at the end of a notebook and record it as ``resources`` (RSS now
     and at its peak, system RAM, VRAM per GPU), so each step's memory needs are in results.json.
     Returns nothing, so that the notebook's last cell does not show the line a second time."""
+    if monitor.active() is not None:
+        monitor.active().stop()
     snap = resources.snapshot()
     print(snap.line())
     if store.has_active_notebook():
