@@ -111,7 +111,8 @@ class Density:
                        "both)", *_BY)
     UNUSUAL_SHARE = _k(NB, "unusual_share", "share", "broad or off-centre axes / z_dim", *_BY)
     RADIUS_PEAK = _k(NB, "radius_peak", "z units", "radius where the radial number density "
-                     "peaks", *_BY)
+                     "peaks: the centre of a Gaussian fitted to the coarse radius histogram",
+                     *_BY)
     RADIUS_EXPECTED = _k(NB, "radius_expected", "z units", "sqrt(z_dim): the peak of unit "
                          "Gaussians", *_BY)
     RADIUS_RATIO = _k(NB, "radius_ratio", "ratio", "radius peak / sqrt(z_dim)", *_BY)
@@ -130,8 +131,9 @@ class Tsne:
     TSNE_RUNS = _k(NB, "tsne_runs", "mixed", "each t-SNE map's settings, KL, seconds and void "
                    "share against its Gaussian reference", "latent.tsne.tsne",
                    "latent.voids.void_share")
-    TSNE_MAP = _k(NB, "tsne_map", "mixed", "the raw-z map notebook 06 places draws on: its "
-                  "points and settings", "latent.tsne.tsne")
+    TSNE_MAP = _k(NB, "tsne_map", "mixed", "size and t-SNE settings of the raw-z map notebook "
+                  "06 places draws on (its rows and coordinates: latent/tsne_map_*.npy)",
+                  "latent.tsne.tsne")
     RAW_PCA_VARIANCE = _k(NB, "raw_pca_variance", "share", "variance share of the first PCA "
                           "components of raw z", "latent.pca.LatentPCA")
     RAW_PCA_DOMINANCE = _k(NB, "raw_pca_dominance", "ratio", "variance share of component 0 "

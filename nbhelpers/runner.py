@@ -1,8 +1,11 @@
 """Execute the notebook series with papermill and write the run report.
 
-``run_series`` executes ``notebooks/NN_*.ipynb`` in order, injecting ``profile``, ``run_dir``,
-``data`` and ``overrides`` into each notebook's ``parameters`` cell and writing the executed copy to
-``<run_dir>/notebooks/``. It stops at the first failing notebook, naming it, the failing cell and
+``run_series`` takes a ``RunRequest``, checks it (``plan``: nothing is written before every input
+passes), runs the plan's first steps (your z-points registered in the run, a notebook left out
+with its reason) and executes ``notebooks/NN_*.ipynb`` in order, injecting ``profile``,
+``run_dir``, ``data`` and ``overrides`` (where ``--labels`` and ``--set`` values ride) into each
+notebook's ``parameters`` cell and writing the executed copy to ``<run_dir>/notebooks/``; a run
+of your z-points needs no parameter: the notebooks find them through ``data.json``. It stops at the first failing notebook, naming it, the failing cell and
 the error; the partly executed copy stays in the run directory. At the end ``report.html`` is
 written: one self-contained page with each notebook's recorded values and figures.
 """

@@ -191,3 +191,10 @@ def test_a_claim_whose_words_lack_a_value_still_gets_its_status_and_number():
     del r[NB["02"]]["off_centre_count"]  # the words of few_axes_off_centre read it
     row = {x["id"]: x for x in claims.evaluate(r)}["few_axes_off_centre"]
     assert row["status"] == claims.HOLDS and row["value"] == "0.0195"
+
+
+def test_the_naive_samplers_of_the_mvn_claim_are_samplers_of_the_series():
+    from nbhelpers.latent import sampling
+
+    names = set(sampling.standard_set())
+    assert set(claims.NAIVE_SAMPLERS) < names and "mvn" in names and "independent" in names

@@ -167,7 +167,7 @@ def test_the_same_z_through_the_series_and_through_z_records_the_same_values(tmp
         assert _values(external_run, nb) == _values(ours, nb), nb
     gen, our_gen = external_run[external.GENERATION], ours[external.GENERATION]
     samplers = {k: v for k, v in our_gen["realism"].items()
-                if k.startswith("ae/") or k in ("real faces", "noise")}  # the judge's two ends
+                if k.startswith("ae/") or k in ("training faces", "noise")}  # the judge's two ends
     assert set(gen["realism"]) == set(samplers)  # no VAE, no reconstruction row
     for name, row in samplers.items():
         assert gen["realism"][name] == pytest.approx(row, rel=1e-6), name

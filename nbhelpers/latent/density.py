@@ -152,7 +152,8 @@ class LatentDensity(BaseEstimator):
         return x, gaussian(x, self.amplitudes_[axis], self.centers_[axis], self.sigmas_[axis])
 
     def axis_table(self, axes=None) -> list[dict]:
-        """[{axis, center, width (FWHM), sigma, r2}] for ``axes`` (default: the off-centre ones)."""
+        """[{axis, center, width (FWHM), sigma, r2}] for ``axes`` (default: ``unusual_axes_``,
+        the broad or off-centre ones)."""
         check_is_fitted(self, "histograms_")
         axes = self.unusual_axes_ if axes is None else np.asarray(axes)
         return [{"axis": int(j), "center": round(float(self.centers_[j]), 3),

@@ -17,9 +17,10 @@ Precision and Recall Metric for Assessing Generative Models":
   features instead of Inception features (so the numbers are comparable within this project only).
 
 ``RealismScorer`` fits the features and the real set's balls once and scores any number of
-generated sets against them. Everything is deterministic for a seed. Reconstructions of held-out
-real images serve as the reference: a sampler cannot be expected to look more real than the
-Decoder can draw.
+generated sets against them. Everything is deterministic for a seed. The reference set is real
+held-out images; notebook 06's table also scores reconstructions of them (a sampler cannot be
+expected to look more real than the Decoder can draw), other real faces and uniform noise, the
+judge's own two ends.
 """
 
 from __future__ import annotations

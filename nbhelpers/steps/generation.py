@@ -93,7 +93,7 @@ def score_samplers(cfg: config.Profile, run: RunDir, inputs: Inputs,
     # the judge's own ends: real training faces (what a sampler can at best look like) and
     # uniform noise (what no face looks like)
     real = inputs.dataset.take(inputs.train_idx[-min(n, len(inputs.train_idx)):])
-    out.table["real faces"] = score(real)
+    out.table["training faces"] = score(real)
     out.table["noise"] = score(np.random.default_rng(cfg.seed).integers(
         0, 256, real.shape, dtype=np.uint8))
     run.record(Generation.REALISM, out.table)

@@ -4,7 +4,8 @@ The analysis of notebooks 02-04 applied to ``latent/z_vae.npy``: per-axis densit
 peak against sqrt(z_dim) (for z ~ N(0, I) the radius follows a chi distribution whose mode is
 sqrt(z_dim - 1)), voids of a t-SNE map and of the PCA plane against a Gaussian reference, and
 the ellipse shares of PCA pairs. Then VAEs trained the same way at several KL weights (weight 0
-is an AE trained like them): per weight the radius peak, the void share, the reconstruction loss
+is the same VAE without the KL pull: it still samples z, the nearest to an AE the sweep trains):
+per weight the radius peak, the void share, the reconstruction loss
 and the realism of faces decoded from z ~ N(0, I): does a VAE with a tiny KL weight behave like
 an AE?
 """
@@ -72,7 +73,7 @@ def kl_sweep(cfg: config.Profile, run: RunDir, progress: bool = True) -> dict:
     ``sweep_images`` images for ``sweep_epochs`` epochs; per weight: radius peak of the training
     images' mu, the PCA-plane void share, the validation reconstruction loss, and precision,
     recall, density and coverage of ``n_generate`` faces from z ~ N(0, I). Recorded as
-    ``kl_sweep``; returns {weight: row} with a few faces per weight under "faces". After each
+    ``kl_sweep``; returns {"rows": {weight: row}, "faces": {weight: a few faces}}. After each
     VAE the Keras session is cleared and garbage collected, the RSS recorded (``memory_cycles``).
     Skipped (and recorded as such) for external z-points: the sweep trains the series' VAEs."""
     if is_external(run):
