@@ -5,9 +5,10 @@ passes), runs the plan's first steps (your z-points registered in the run, a not
 with its reason) and executes ``notebooks/NN_*.ipynb`` in order, injecting ``profile``,
 ``run_dir``, ``data`` and ``overrides`` (where ``--labels`` and ``--set`` values ride) into each
 notebook's ``parameters`` cell and writing the executed copy to ``<run_dir>/notebooks/``; a run
-of your z-points needs no parameter: the notebooks find them through ``data.json``. It stops at the first failing notebook, naming it, the failing cell and
-the error; the partly executed copy stays in the run directory. At the end ``report.html`` is
-written: one self-contained page with each notebook's recorded values and figures.
+of your z-points needs no parameter: the notebooks find them through ``data.json``. It stops at
+the first failing notebook, naming it, the failing cell and the error; the partly executed copy
+stays in the run directory. At the end ``report.html`` is written: one self-contained page with
+each notebook's recorded values and figures.
 """
 
 from __future__ import annotations
