@@ -13,7 +13,7 @@ IMAGES  ?=
 LABELS  ?=
 VAE     ?=
 
-.PHONY: run test test-fast test-torch test-browser lint clean venv
+.PHONY: run test test-fast test-torch test-browser test-colab lint clean venv
 
 venv: $(STAMP)
 
@@ -63,6 +63,23 @@ test-browser: $(STAMP)
 	@NBHELPERS_BROWSER_TESTS=1 CHROMIUM="$$(command -v chromium)" $(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test-browser: pytest collected no browser test" >&2; exit 1; fi; exit $$rc
 
+# The notebooks' Colab path as a user meets it (tests/colab): a Python 3.13 venv holding Colab's own
+# versions (../shared/colab/pip-freeze.txt, its direct references dropped, as constraints) of the
+# packages Colab preinstalls that the series touches, plus papermill and pytest to drive it; then
+# the notebooks on a stand-in Colab, a lost VM included. About 15 minutes on 2 cores; not in CI.
+COLAB_PYTHON ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3) python3.13)
+COLAB_VENV   := .venv-colab
+COLAB_PREINSTALLED := tensorflow keras numpy scipy scikit-learn matplotlib seaborn ipywidgets \
+	ipykernel ipython jax jaxlib psutil pillow tqdm filelock pyyaml pandas requests numba
+test-colab:
+	@test -f ../shared/colab/pip-freeze.txt || { echo "make test-colab: ../shared/colab/pip-freeze.txt (Colab's package list) is not here" >&2; exit 1; }
+	@test -x $(COLAB_VENV)/bin/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	@grep -v " @ " ../shared/colab/pip-freeze.txt | grep -v "^#" > $(COLAB_VENV)/colab-constraints.txt
+	$(COLAB_VENV)/bin/python -m pip install --quiet -c $(COLAB_VENV)/colab-constraints.txt \
+		$(COLAB_PREINSTALLED) papermill pytest
+	@$(COLAB_VENV)/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@NBHELPERS_COLAB_TESTS=1 $(COLAB_VENV)/bin/python -m pytest tests/colab -p no:cacheprovider $(PYTEST_ARGS)
+
 # The unit tests alone: no notebook executed, no model trained (tests marked slow are skipped).
 test-fast: $(STAMP)
 	@$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
@@ -71,4 +88,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check nbhelpers tests benchmarks colab_setup.py
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) $(COLAB_VENV) runs .pytest_cache

@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--from", dest="start", default=None, metavar="NN",
                      help="start at notebook NN (earlier results are read from the run directory)")
     run.add_argument("--only", default=None, metavar="NN,...", help="run only these notebooks")
+    run.add_argument("--resume", action="store_true",
+                     help="skip the notebooks the run directory holds finished (a lost VM's run, "
+                          "restored by colab_setup.py); a training resumes at its last epoch")
     run.add_argument("--set", action="append", metavar="KEY=VALUE",
                      help="override a profile parameter, e.g. --set epochs=3 (repeatable)")
     run.add_argument("--notebooks", default=None, metavar="DIR",

@@ -20,8 +20,8 @@ from pathlib import Path
 from .core.files import atomic_path
 from .data.photos import check_zip_members, member_problem, outside_links
 
-SYNC_DEFAULT = ("models", "latent", "figures", "notebooks", "results.json", "manifest.json",
-                "data.json", "timings.json", "report.html")
+SYNC_DEFAULT = ("models", "latent", "figures", "notebooks", "logs", "results.json",
+                "manifest.json", "data.json", "labels.npy", "timings.json", "report.html")
 
 
 def in_colab() -> bool:

@@ -296,7 +296,8 @@ def load(profile: str = "default", data: str | os.PathLike | None = None, **over
     if profile not in _BASE:
         raise ConfigError(f"unknown profile {profile!r}; allowed profiles: {', '.join(PROFILES)}")
     values = dict(_BASE[profile])
-    if data is not None:
+    data = data if data is not None or "data" in overrides else os.environ.get("NBHELPERS_DATA")
+    if data:  # NBHELPERS_DATA: the photos a platform's setup found (CelebA on Kaggle)
         values["data"] = str(data)
     unknown = sorted(set(overrides) - set(FIELDS) - {"name"})
     if unknown:

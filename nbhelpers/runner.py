@@ -136,6 +136,7 @@ class RunRequest:
     only: tuple[str, ...] = ()
     overrides: dict = field(default_factory=dict)
     notebooks_dir: str | os.PathLike | None = None
+    resume: bool = False  # skip the notebooks the run directory holds finished
 
 
 @dataclass
@@ -183,6 +184,13 @@ def plan(request: RunRequest) -> Plan:
                                            "or put CelebA's list_attr_celeba.txt beside them"))
     notebooks = find_notebooks(request.notebooks_dir, request.start, only)
     run_path = Path(request.run_dir or config.default_run_dir(request.profile)).expanduser()
+    if request.resume:  # a notebook is finished when it recorded its end (``nbh.end``)
+        finished = {nb for nb, values in store.read_results(run_path).items()
+                    if isinstance(values, dict) and Shared.RESOURCES.name in values}
+        notebooks = [nb for nb in notebooks if nb.stem not in finished]
+        if finished:
+            first.append(lambda run: [f"note: resuming: {', '.join(sorted(n[:2] for n in finished))} "
+                                      f"finished before, not run again"])
     parameters = {"profile": request.profile, "run_dir": str(run_path.resolve()),
                   "data": request.data, "overrides": overrides}
     return Plan(notebooks, parameters, run_path.resolve(), first)
@@ -231,7 +239,8 @@ def request_of(args) -> RunRequest:
     z = None if args.z is None else external.ExternalZ(args.z, args.z_key, args.decoder,
                                                        args.images, args.labels, args.vae)
     return RunRequest(args.profile, args.data, None if z else args.labels, z, args.run_dir,
-                      args.start, tuple(only), config.parse_assignments(args.set), args.notebooks)
+                      args.start, tuple(only), config.parse_assignments(args.set), args.notebooks,
+                      args.resume)
 
 
 def main_run(args) -> int:

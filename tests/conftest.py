@@ -18,6 +18,8 @@ SHARED_FACES = ROOT.parent / "shared" / "data" / "celeba-10k"
 # tests/browser drives JupyterLab in Chromium: only `make test-browser` (which sets this) runs it;
 # `make test` needs nothing but Python.
 collect_ignore = [] if os.environ.get("NBHELPERS_BROWSER_TESTS") else ["browser"]
+if not os.environ.get("NBHELPERS_COLAB_TESTS"):  # make test-colab, in its own venv
+    collect_ignore.append("colab")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -138,7 +138,7 @@ def test_outside_colab_it_says_what_it_would_do_and_writes_nothing(tmp_path):
     assert proc.returncode == 0
     assert list(tmp_path.iterdir()) == [] and sorted(p.relative_to(ROOT) for p in ROOT.iterdir()) == before
     assert "Not on Google Colab" in proc.stdout and "would run:" in proc.stdout
-    assert "keeping tensorflow==" in proc.stdout
+    assert "nothing preinstalled changes" in proc.stdout
 
 
 def test_mount_drive_outside_colab_is_a_clear_error(monkeypatch):
@@ -154,3 +154,64 @@ def test_copy_checks_size_and_is_atomic(tmp_path):
     assert colab.copy_file(src, dst) and dst.read_bytes() == src.read_bytes()
     assert not colab.copy_file(src, dst)  # same size and mtime: skipped
     assert [p.name for p in dst.parent.iterdir()] == ["a.bin"]
+
+
+def test_every_notebook_opens_with_one_guarded_setup_cell_and_a_colab_badge():
+    """The cell before each notebook's parameters clones the one repository (pyproject's
+    [project.urls] = colab_setup.REPOSITORY) and calls colab_setup on Colab or Kaggle only; the
+    title cell and the README's table link the notebook's "Open in Colab" page."""
+    import json
+    import re
+
+    repo = re.search(r'^Repository = "(.+)"$', (ROOT / "pyproject.toml").read_text(), re.M)[1]
+    assert _load_setup().REPOSITORY == repo
+    path = repo.removeprefix("https://github.com/")
+    readme = (ROOT / "README.md").read_text()
+    cells = set()
+    for nb_path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(nb_path.read_text())
+        params = next(i for i, c in enumerate(nb["cells"])
+                      if "parameters" in c["metadata"].get("tags", []))
+        setup = "".join(nb["cells"][params - 1]["source"])
+        cells.add(setup)
+        assert 'if "google.colab" in sys.modules or "KAGGLE_KERNEL_RUN_TYPE" in os.environ:' in setup
+        assert f'"{repo}"' in setup and "colab_setup.notebook_setup(" in setup
+        badge = f"colab.research.google.com/github/{path}/blob/main/notebooks/{nb_path.name}"
+        assert badge in "".join(nb["cells"][0]["source"]) and badge in readme, nb_path.name
+    assert len(cells) == 1  # one setup, the same in every notebook
+    exec(compile(cells.pop(), "setup cell", "exec"), {})  # here (not Colab): does nothing
+
+
+def test_on_a_fake_kaggle_celeba_is_found_and_runs_go_to_working(tmp_path, shared_faces):
+    """Kaggle's most used CelebA copy, laid out as Kaggle does (img_align_celeba twice, the side
+    files as .csv beside the outer folder), made here from 300 of the shared faces: the setup
+    finds the photos, the photo loader reads their partition and attributes, runs go to
+    /kaggle/working."""
+    import shutil
+
+    from nbhelpers.data.labels import parse_celeba_attributes
+    from nbhelpers.data.photos import ATTRIBUTE_FILES, PhotoSource, select
+
+    dataset = tmp_path / "kaggle" / "input" / "celeba-dataset"
+    photos = dataset / "img_align_celeba" / "img_align_celeba"
+    photos.mkdir(parents=True)
+    names = [p.name for p in sorted(shared_faces.glob("*.jpg"))[:300]]
+    for n in names:
+        shutil.copy(shared_faces / n, photos / n)
+    (dataset / "list_eval_partition.csv").write_text(
+        "image_id,partition\n" + "".join(f"{n},{0 if i < 250 else 1}\n" for i, n in enumerate(names)))
+    rows = (shared_faces.parent / "list_attr_celeba.txt").read_text().splitlines()
+    header = "image_id," + ",".join(rows[1].split())
+    (dataset / "list_attr_celeba.csv").write_text(
+        header + "\n" + "".join(",".join(r.split()) + "\n" for r in rows[2:302]))
+    setup = _load_setup()
+    env, done = setup.setup(setup.parse(["--kaggle-root", str(tmp_path / "kaggle"),
+                                         "--no-install"]))
+    assert env["NBHELPERS_DATA"] == str(photos)
+    assert env["NBHELPERS_RUNS"] == str(tmp_path / "kaggle" / "working" / "runs")
+    src = PhotoSource(env["NBHELPERS_DATA"])
+    assert len(select(src, "train").names) == 250  # the .csv partition beside the outer folder
+    where, text = src.find_text(ATTRIBUTE_FILES)
+    assert where.endswith("list_attr_celeba.csv")
+    table = parse_celeba_attributes(text, where, src.images)
+    assert len(table.names) == 40 and table.aligned(src.images).shape == (300, 40)

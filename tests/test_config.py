@@ -168,3 +168,16 @@ def test_labels_go_with_photos_and_must_exist(tmp_path):
         config.load("smoke", labels=labels)
     with pytest.raises(ConfigError, match="labels file does not exist: '/no/labels.csv'"):
         config.load("smoke", data=tmp_path, labels="/no/labels.csv")
+
+
+def test_a_platforms_photos_are_the_default_data(tmp_path, monkeypatch):
+    """On Kaggle the setup finds CelebA and names it in NBHELPERS_DATA: a notebook whose data
+    parameter is None runs on it; an explicit data wins."""
+    monkeypatch.setenv("NBHELPERS_DATA", str(tmp_path))
+    assert config.load("smoke").data == str(tmp_path)
+    assert config.load("smoke").data_source == "photos"
+    other = tmp_path / "other"
+    other.mkdir()
+    assert config.load("smoke", data=other).data == str(other)
+    monkeypatch.delenv("NBHELPERS_DATA")
+    assert config.load("smoke").data is None

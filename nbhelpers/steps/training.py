@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from .. import config, resources
 from ..data import Dataset
 from ..keys import Shared, Training
@@ -13,6 +15,7 @@ from ..models.quality import ReconstructionQuality, mean_image, reconstruction_q
 from ..store import RunDir
 from .artifacts import save_model
 from .dataset import split
+from .session import persist
 
 KINDS = ("ae", "vae")
 
@@ -58,6 +61,11 @@ def train(cfg: config.Profile, run: RunDir, dataset: Dataset, kind: str = "ae",
     def model_fn():
         return build_ae(cfg) if kind == "ae" else build_vae(cfg, extra_dense)
 
+    if os.environ.get("NBHELPERS_KEEP"):  # every finished epoch to lasting storage (Colab)
+        import keras
+
+        kwargs["callbacks"] = [*kwargs.get("callbacks", ()), keras.callbacks.LambdaCallback(
+            on_epoch_end=lambda epoch, logs: persist(run))]
     result = fit(model_fn, train_b, val_b, epochs or (cfg.epochs if kind == "ae" else
                                                       cfg.vae_epochs),
                  run.path / "models", name, mixed_precision=cfg.mixed_precision, **kwargs)
