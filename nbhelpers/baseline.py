@@ -242,10 +242,11 @@ class Drift:
 
     covered: list[str] = field(default_factory=list)  # notebooks the run holds values of
     not_run: list[str] = field(default_factory=list)  # baseline notebooks it does not
+    self_checks: list[str] = field(default_factory=list)  # departures from the committed ones
 
     @property
     def ok(self) -> bool:
-        return not self.moved and not self.missing
+        return not self.moved and not self.missing and not self.self_checks
 
     def report(self, limit: int = 40) -> str:
         """Claims whose status changed, then moved keys by notebook, farthest first (in
@@ -255,6 +256,9 @@ class Drift:
         lines = [f"baseline check{scope}: {self.compared} values compared, {len(self.moved)} "
                  f"moved, {len(self.missing)} missing, {len(self.added)} added: "
                  + ("no drift" if self.ok else "DRIFT")]
+        if self.self_checks:
+            lines[0] += f" ({len(self.self_checks)} self-check(s) departed)"
+        lines += [f"  self-check  {line}" for line in self.self_checks]
         lines += [f"  claim    {cid}: {before} -> {now}" for cid, before, now in self.claims_changed]
         by_nb: dict[str, list[Moved]] = {}
         for m in self.moved:

@@ -57,6 +57,9 @@ class Shared:
                        only_sometimes=True)
     SKIPPED = _k(ANY, "skipped", "text", "why the notebook was left out of this run",
                  only_sometimes=True)
+    SELF_CHECKS = _k(ANY, "self_checks", "mixed", "the notebook's numerical functions on planted "
+                     "inputs with a known answer; compared with baselines/self_checks.json at "
+                     "numerical precision", "latent.selfcheck.run", only_sometimes=True)
 
 
 class Training:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from . import baseline, claims, config, store
 from .core.files import atomic_write_json, read_json
+from .keys import Shared
+from .latent import selfcheck
 from .report import write_report
 from .steps import dataset
 from .steps.artifacts import data_info
@@ -131,13 +133,31 @@ def check(run_dir: str | os.PathLike, baseline_file: str | os.PathLike | None = 
         if path is not None and not path.exists():
             path, why = None, f"no baseline at {path}: nothing to compare with"
     if path is None:
-        return claims.evaluate(results), None, None, why
+        departed = self_check_departures(results)
+        return claims.evaluate(results), None, None, why + "".join(
+            f"\n  self-check  {line}" for line in departed)
     base = load_baseline(path)
     rows = claims.evaluate(results, spread=baseline.spreads(base))
     ran = baseline.notebooks_run(results)  # a partial run: only its notebooks' claims change
-    return (rows, baseline.compare(results, base, statuses([r for r in rows
-                                                            if r["notebook"] in ran])),
-            path, "")
+    drift = baseline.compare(results, base, statuses([r for r in rows if r["notebook"] in ran]))
+    drift.self_checks = self_check_departures(results)
+    return rows, drift, path, ""
+
+
+SELF_CHECKS = "self_checks.json"
+
+
+def self_check_departures(results: dict) -> list[str]:
+    """The self-checks of a run (``latent.selfcheck``) that depart from the committed ones
+    (``baselines/self_checks.json``), named by notebook; none when nothing is committed."""
+    committed = read_json(baselines_dir() / SELF_CHECKS, {}).get("values", {})
+    out = []
+    for nb, checks in committed.items():
+        found = results.get(nb, {}).get(Shared.SELF_CHECKS.name) if isinstance(
+            results.get(nb), dict) else None
+        if found is not None:
+            out += [f"{nb}: {line}" for line in selfcheck.departures(found, checks)]
+    return out
 
 
 def verdict(run_dir: str | os.PathLike) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from .. import colab, config, monitor, resources, store
 from ..core.display import enable_figure_display
 from ..keys import Shared
+from ..latent import selfcheck
 from .artifacts import check_inputs
 
 
@@ -61,6 +62,9 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
     if monitor.active() is not None:  # the notebook run again in the same kernel
         monitor.active().stop()
     monitor.MemoryMonitor(run.path / "logs" / f"memory-{notebook}.csv").start()
+    checks = selfcheck.run(notebook)  # the notebook's functions on planted inputs
+    if checks:
+        run.record(Shared.SELF_CHECKS, checks)
     run.record_environment(environment(cfg))
     resources.enable_gpu_memory_growth()
     print(f"{notebook}: profile {cfg.name}, run directory {run.path}")
