@@ -64,7 +64,10 @@ def test_tsne_series_runs_each_job_with_its_own_settings():
             for r in runs] == [(10.0, 16.0, 100), (30.0, 12.0, 120), (30.0, 12.0, 100),
                                (30.0, 12.0, 100)]
     assert all(set(r.record()) == {"n", "input", "seconds", "kl", "method", "perplexity",
-                                   "early_exaggeration", "n_iter"} for r in runs)
+                                   "early_exaggeration", "n_iter", "used"} for r in runs)
+    # the settings read back from the fitted object, and each map's exact KL on its points
+    assert [r.used["perplexity"] for r in runs] == [10.0, 30.0, 30.0, 30.0]
+    assert all(0 < r.used["kl_exact_subset"] < 5 for r in runs)
     for r in runs:  # each run says which rows of z it embedded
         assert len(r.index) == r.n and len(np.unique(r.index)) == r.n and r.index.max() < len(z)
 

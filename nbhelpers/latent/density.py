@@ -131,6 +131,7 @@ class LatentDensity(BaseEstimator):
             "fit_r2_median": float(np.median(self.fit_r2_)),
             "sigma_median": self.sigma_median_,
             "sigma_quantiles": _quantiles(self.sigmas_, q),
+            "fwhm_quantiles": _quantiles(self.fwhm_, q),
             "abs_center_quantiles": _quantiles(np.abs(self.centers_), q),
             "off_centre_count": off, "broad_count": broad,
             "off_centre_share": round(off / self.z_dim_, 4),

@@ -28,11 +28,13 @@ class TSNEResult:
     kl: float
     method: str
     index: np.ndarray | None = None  # the rows of z that were embedded
-    settings: dict | None = None  # perplexity, early exaggeration, iterations
+    settings: dict | None = None  # perplexity, early exaggeration, iterations: asked for
+    used: dict | None = None  # what the fitted object says it used, and its exact KL on a subset
 
     def record(self) -> dict:
         return {"n": self.n, "input": self.input, "seconds": round(self.seconds, 2),
-                "kl": round(float(self.kl), 4), "method": self.method, **(self.settings or {})}
+                "kl": round(float(self.kl), 4), "method": self.method, **(self.settings or {}),
+                **({"used": self.used} if self.used else {})}
 
 
 def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
@@ -65,6 +67,7 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
                             initialization="pca", negative_gradient_method="fft", n_jobs=jobs,
                             random_state=seed, **(opentsne_options or {})).fit(x)
         out, kl = np.asarray(emb), float(emb.kl_divergence)
+        perplexity_used = float(np.atleast_1d(emb.affinities.perplexities)[0])
     else:
         from sklearn.manifold import TSNE
 
@@ -72,10 +75,18 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
                      init="pca", random_state=seed, n_jobs=jobs)
         out = model.fit_transform(x)
         kl = float(model.kl_divergence_)
+        perplexity_used = float(model.perplexity)
+    seconds = time.perf_counter() - t0
     settings = {"perplexity": perplexity, "early_exaggeration": early_exaggeration,
                 "n_iter": n_iter}
-    return TSNEResult(out.astype(np.float32), len(idx), label, time.perf_counter() - t0, kl, method,
-                      idx, settings)
+    # the map's own quality at the settings it used: exact KL on at most 1,000 of its points
+    # (``embedding_kl``), comparable between runs where each library's reported KL is not
+    check = subset(len(x), min(len(x), 1_000), seed + 1)
+    used = {"perplexity": perplexity_used,
+            "kl_exact_subset": round(embedding_kl(x[check], out[check], min(
+                perplexity_used, (len(check) - 1) / 3), n_jobs=jobs), 4)}
+    return TSNEResult(out.astype(np.float32), len(idx), label, seconds, kl, method, idx, settings,
+                      used)
 
 
 def embedding_kl(x: np.ndarray, y: np.ndarray, perplexity: float = 30.0, n_jobs: int = -1,

@@ -30,6 +30,7 @@ def density_record(cfg: config.Profile, density: LatentDensity) -> dict[Key, obj
                            "radius": [round(w, 4) for w in density.radius_widths]},
             d.Z_DIM: s["z_dim"], d.FIT_R2_MEDIAN: s["fit_r2_median"],
             d.SIGMA_MEDIAN: s["sigma_median"], d.SIGMA_QUANTILES: s["sigma_quantiles"],
+            d.FWHM_QUANTILES: s["fwhm_quantiles"],
             d.ABS_CENTER_QUANTILES: s["abs_center_quantiles"],
             d.OFF_CENTRE_COUNT: s["off_centre_count"], d.BROAD_COUNT: s["broad_count"],
             d.OFF_CENTRE_SHARE: s["off_centre_share"], d.BROAD_SHARE: s["broad_share"],
