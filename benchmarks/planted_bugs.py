@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 @dataclass(frozen=True)
 class Plant:
     name: str
-    kind: str  # data, model, statistics, projection
+    kind: str  # data, model, loss, statistics (constant), projection (setting), sampling, probes
     file: str
     old: str
     new: str
@@ -43,31 +43,67 @@ PLANTS = (
           "return np.sort(perm[n_val:]), np.sort(perm[:n_val])",
           "return np.sort(perm), np.sort(perm[:n_val])", "01"),
     Plant("pixels fed at 0-255 instead of 0-1", "data", "nbhelpers/models/batches.py",
-          "x *= SCALE  #", "x *= 1.0  #", "01"),
-    Plant("factor table one row off its images", "data", "nbhelpers/steps/factors.py",
+          "x = to_float01(rows)  #", "x = to_float01(rows) * 255.0  #", "01"),
+    Plant("a fifth of the images held out where a tenth should be", "data",
+          "nbhelpers/data/images.py", "else int(round(n * val_fraction))",
+          "else int(round(n * 2 * val_fraction))", "01"),
+    Plant("factor table one row off its images", "data", "nbhelpers/steps/ground_truth.py",
           "np.column_stack([np.asarray(ds.labels[k], np.float64) for k in names]),",
           "np.roll(np.column_stack([np.asarray(ds.labels[k], np.float64) for k in names]), 1, 0),",
           "07"),
     Plant("Decoder output: relu instead of sigmoid", "model", "nbhelpers/models/conv.py",
           'activation="sigmoid", dtype="float32", name="image"',
           'activation="relu", dtype="float32", name="image"', "01"),
-    Plant("KL term dropped from the VAE loss", "model", "nbhelpers/models/vae.py",
+    Plant("KL term dropped from the VAE loss", "loss", "nbhelpers/models/vae.py",
           "self.add_loss(self.weight * kl)", "self.add_loss(0.0 * kl)", "05,08"),
+    Plant("VAE reconstruction loss a mean, not a sum over pixels", "loss",
+          "nbhelpers/models/vae.py", "rec = ops.mean(self._rec_fn(y, y_pred)) * pixels",
+          "rec = ops.mean(self._rec_fn(y, y_pred))", "05"),
     Plant("histogram centres one bin off", "statistics", "nbhelpers/latent/density.py",
           "return Histogram(0.5 * (edges[:-1] + edges[1:]), counts, width)",
           "return Histogram(0.5 * (edges[:-1] + edges[1:]) + width, counts, width)", "02"),
     Plant("radius without the square root", "statistics", "nbhelpers/latent/density.py",
           "radius = np.linalg.norm(z.astype(np.float64), axis=1)",
           "radius = (z.astype(np.float64) ** 2).sum(axis=1)", "02"),
+    Plant("FWHM per sigma 15 % off (a statistic's constant)", "statistics constant",
+          "nbhelpers/latent/scale.py", "FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))",
+          "FWHM_PER_SIGMA = 0.85 * 2.0 * np.sqrt(2.0 * np.log(2.0))", "02"),
     Plant("trimming at fact x sigma instead of fact x FWHM", "statistics",
           "nbhelpers/latent/density.py", "self.fwhm_ = FWHM_PER_SIGMA * self.sigmas_",
           "self.fwhm_ = self.sigmas_", "04"),
-    Plant("MVN sampler fitted on the diagonal covariance", "statistics",
-          "nbhelpers/latent/sampling.py", "self.cov_ = np.cov(z, rowvar=False)",
-          "self.cov_ = np.diag(np.var(z, axis=0))", "06"),
+    Plant("ellipse test against n sigma, not its square", "statistics constant",
+          "nbhelpers/latent/ellipses.py", "return float(np.mean(m2 <= n_sigma**2))",
+          "return float(np.mean(m2 <= n_sigma))", "04"),
+    Plant("Pearson check on the covariance, not the correlation", "statistics",
+          "nbhelpers/latent/correlation.py", "    r = pearson(x)\n",
+          "    r = np.cov(np.asarray(x, np.float64), rowvar=False)\n", "04"),
+    Plant("PCA target 90 % where the blog's is 80 %", "projection setting",
+          "nbhelpers/latent/pca.py", "target: float = 0.8)", "target: float = 0.9)", "04"),
+    Plant("t-SNE perplexity ignored (always 30)", "projection setting",
+          "nbhelpers/latent/tsne.py",
+          "emb = openTSNE.TSNE(perplexity=perplexity, early_exaggeration=early_exaggeration,",
+          "emb = openTSNE.TSNE(perplexity=30.0, early_exaggeration=early_exaggeration,", "03"),
     Plant("Gaussian reference drawn with N(0, I) instead of z's covariance", "projection",
           "nbhelpers/latent/voids.py", "mean, cov = z.mean(axis=0), np.cov(z, rowvar=False)",
           "mean, cov = z.mean(axis=0), np.eye(z.shape[1])", "03"),
+    Plant("void cells of 10 reference points where 5 are asked", "projection setting",
+          "nbhelpers/latent/voids.py", "    side = max(2, int(np.sqrt(inside / per_cell)))",
+          "    side = max(2, int(np.sqrt(inside / (2 * per_cell))))", "03"),
+    Plant("MVN sampler fitted on the diagonal covariance", "sampling",
+          "nbhelpers/latent/sampling.py", "self.cov_ = np.cov(z, rowvar=False)",
+          "self.cov_ = np.diag(np.var(z, axis=0))", "06"),
+    Plant("N(0, I) draws with sigma 2", "sampling", "nbhelpers/latent/sampling.py",
+          "        return rng.standard_normal((n, self.z_dim_))\n",
+          "        return 2.0 * rng.standard_normal((n, self.z_dim_))\n", "06"),
+    Plant("mixture sampler with one component whatever k", "sampling",
+          "nbhelpers/latent/sampling.py", "self.gmm_ = GaussianMixture(self.k, covariance_type",
+          "self.gmm_ = GaussianMixture(1, covariance_type", "06"),
+    Plant("probe AUC of the wrong class", "factor probes", "nbhelpers/latent/factors.py",
+          "auc[k] = roc_auc_score(y[test], prob)", "auc[k] = roc_auc_score(y[test], 1 - prob)",
+          "07"),
+    Plant("MIG gap not divided by the factor's entropy", "factor probes",
+          "nbhelpers/latent/factors.py", "gaps = (top[0] - second)[keep] / entropy[keep]",
+          "gaps = (top[0] - second)[keep]", "07"),
 )
 
 
@@ -87,7 +123,7 @@ def plant_tree(plant: Plant, where: Path) -> Path:
 
 
 def run_plant(plant: Plant, clean: Path, where: Path) -> dict:
-    from nbhelpers import baseline, claims, regression, store
+    from nbhelpers import regression, store
 
     tree = plant_tree(plant, where)
     run = where / "run"
@@ -99,14 +135,11 @@ def run_plant(plant: Plant, clean: Path, where: Path) -> dict:
                            f"seed={seed}"], cwd=tree, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         return {"bug": plant.name, "error": (proc.stdout + proc.stderr)[-1500:]}
-    base = regression.load_baseline(ROOT / "baselines" / "smoke.json")
-    results = store.read_results(run)
-    rows = claims.evaluate(results, spread=baseline.spreads(base))
-    drift = baseline.compare(results, base, regression.statuses(rows))
+    _, drift, _, _ = regression.check(run, ROOT / "baselines" / "smoke.json")
     moved = sorted(drift.moved, key=lambda m: -m.units)
     return {"bug": plant.name, "kind": plant.kind, "notebooks": plant.notebooks,
             "flagged": not drift.ok, "moved": [(m.key, round(m.units, 1)) for m in moved],
-            "claims": drift.claims_changed}
+            "self_checks": drift.self_checks, "claims": drift.claims_changed}
 
 
 def markdown(rows: list[dict], top: int = 3) -> str:
