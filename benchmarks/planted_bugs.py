@@ -144,17 +144,18 @@ def run_plant(plant: Plant, clean: Path, where: Path) -> dict:
 
 def markdown(rows: list[dict], top: int = 3) -> str:
     out = ["| bug | kind | re-run | flagged | keys moved (farthest first, in tolerances) | "
-           "claims changed |", "|---|---|---|---|---|---|"]
+           "self-checks departed | claims changed |", "|---|---|---|---|---|---|---|"]
     for r in rows:
         if "error" in r:
-            out.append(f"| {r['bug']} | | | error | {r['error'][-200:]!r} | |")
+            out.append(f"| {r['bug']} | | | error | {r['error'][-200:]!r} | | |")
             continue
         keys = ", ".join(f"`{k}` {u:g}" for k, u in r["moved"][:top])
         more = f" (+{len(r['moved']) - top} more)" if len(r["moved"]) > top else ""
         claims_changed = ", ".join(f"{c}: {a} -> {b}" for c, a, b in r["claims"]) or "none"
+        checks = ", ".join(f"`{c.split(':')[1].strip()}`" for c in r["self_checks"]) or "none"
         out.append(f"| {r['bug']} | {r['kind']} | {r['notebooks']} | "
                    f"{'yes' if r['flagged'] else '**no**'} | {keys or 'none'}{more} | "
-                   f"{claims_changed} |")
+                   f"{checks} | {claims_changed} |")
     return "\n".join(out)
 
 
