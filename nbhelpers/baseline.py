@@ -10,7 +10,10 @@ stays in results.json and the report.
 
 Tolerances (``make_baseline``, the rule in ``RULE``): from n >= 2 runs with different seeds, each
 key's value is the mean over the seeds and its tolerance the largest of
-- ``K`` x the seeds' standard deviation,
+- the half width of a prediction interval for one more run at the level that keeps the chance
+  of a false alarm *per run* at ``ALPHA`` (1 %): Student's t at 1 - ALPHA / (2 m) with n - 1
+  degrees of freedom, for m compared keys (Bonferroni: correlated keys only make it safer), times
+  the seeds' standard deviation times sqrt(1 + 1/n) (docs/regression.md derives it);
 - the seeds' largest distance from the mean, widened by half (every seed passes with room),
 - a floor for keys the seeds agree on: 1 % of the value (0.01 at 0), and 1 for counts and
   whole-numbered estimates of 2 or more (a local dimension);
@@ -29,13 +32,13 @@ from dataclasses import dataclass, field
 
 from .keys import Density, Ellipses, ExtraDense, Factors, Generation, Training, Tsne, VaeSpace
 
-K = 10.0  # standard deviations: with 6 seeds, Student's t puts a normal key outside 1 time in
-# 4,000 (t with 5 degrees of freedom beyond 10 / sqrt(1 + 1/6)): about 2 % of clean runs would
-# show one moved key among 80 independent ones, fewer as the keys are correlated
+ALPHA = 0.01  # the chance that a clean run on another machine flags anything at all
 WIDEN = 1.5  # the seeds' largest distance from the mean, widened by half
 FLOOR_REL, FLOOR_ZERO, FLOOR_COUNT = 0.01, 0.01, 1.0
 NOISE = "within noise"  # claims.NOISE: the two modules are independent (import contracts)
-RULE = (f"value: mean over the seeds; tolerance: the largest of {K:g} x their standard deviation, "
+RULE = (f"value: mean over the seeds; tolerance: the largest of the prediction interval for one "
+        f"more run at a false-alarm rate of {ALPHA:.0%} per run (Student's t at 1 - {ALPHA:g} / "
+        f"(2 x compared keys), n - 1 degrees of freedom, x sd x sqrt(1 + 1/n)), "
         f"{WIDEN:g} x their largest distance from the mean (the spread), and a floor of "
         f"{FLOOR_REL:.0%} of the value ({FLOOR_ZERO:g} at 0; {FLOOR_COUNT:g} for counts); model "
         f"sizes exact; a claim within the spread of its line reads 'within noise'")
@@ -152,8 +155,20 @@ def spread(values: list[float]) -> float:
     return WIDEN * max(abs(v - mean) for v in values)
 
 
-def tolerance(values: list[float], exact: bool = False) -> tuple[float, float]:
-    """(value, tolerance) of one key from its values over several seeds, by ``RULE``."""
+def interval_factor(n: int, keys: int, alpha: float = ALPHA) -> float:
+    """How many standard deviations of n seeds a clean run may lie from their mean, on a key
+    among ``keys`` compared ones, for a false alarm per run of at most ``alpha``: the two-sided
+    Student's t quantile at alpha / keys, widened for the mean's own error (sqrt(1 + 1/n))."""
+    from scipy.stats import t
+
+    if n < 2:
+        return math.inf
+    return float(t.ppf(1 - alpha / (2 * max(keys, 1)), n - 1) * math.sqrt(1 + 1 / n))
+
+
+def tolerance(values: list[float], exact: bool = False, keys: int = 1) -> tuple[float, float]:
+    """(value, tolerance) of one key from its values over several seeds, by ``RULE``; ``keys``:
+    how many keys the baseline compares (the false-alarm rate is per run, over all of them)."""
     mean = statistics.fmean(values)
     if exact:
         return mean, 0.0
@@ -161,7 +176,8 @@ def tolerance(values: list[float], exact: bool = False) -> tuple[float, float]:
     floor = FLOOR_REL * abs(mean) if mean else FLOOR_ZERO
     if all(isinstance(v, int) or (float(v).is_integer() and abs(v) >= 2) for v in values):
         floor = max(floor, FLOOR_COUNT)  # counts and whole dimensions: one step is no drift
-    return mean, max(K * sd, spread(values), floor)
+    predicted = interval_factor(len(values), keys) * sd if sd else 0.0
+    return mean, max(predicted, spread(values), floor)
 
 
 def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = None,
@@ -176,6 +192,7 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
         raise ValueError("a baseline needs at least one run")
     per_run = [compared(r) for r in runs]
     keys = set().union(*(set(p) for p in per_run))
+    m = sum(1 for k in keys if not group_of(k).exact)  # the keys a false alarm can come from
     lend = (scale_from or {}).get("values", {})
     table, lent, fewer = {}, [], {}
     for key in sorted(keys):
@@ -183,7 +200,7 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
         if len(values) < len(runs):
             fewer[key] = len(values)
         group = group_of(key)
-        value, tol = tolerance(values, group.exact)
+        value, tol = tolerance(values, group.exact, m)
         entry = {"value": round(value, 10), "tol": float(f"{tol:.4g}"),
                  "spread": 0.0 if group.exact else float(f"{spread(values):.4g}"),
                  "group": group.name, "seeds": [float(f"{v:.6g}") for v in values]}

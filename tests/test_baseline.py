@@ -1,6 +1,7 @@
 """Baselines: what is compared (order- and sign-free numbers only), tolerances from several seeds
 by the stated rule, and a drift report that puts changed claims and the farthest moves first."""
 
+import math
 import statistics
 
 import numpy as np
@@ -51,10 +52,16 @@ def test_the_density_summary_does_not_see_the_order_or_sign_of_axes():
 
 
 def test_tolerance_rule_on_known_numbers():
+    """The interval factor is Student's t at 1 - 0.01 / (2 m) with n - 1 degrees of freedom
+    times sqrt(1 + 1/n): for 12 seeds and 100 keys t(11) at 0.99995 = 5.921, x 1.041."""
+    assert baseline.interval_factor(12, 100) == pytest.approx(5.921 * math.sqrt(1 + 1 / 12),
+                                                              rel=2e-3)
+    assert baseline.interval_factor(12, 1) == pytest.approx(3.106 * math.sqrt(1 + 1 / 12), rel=2e-3)
     values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
-    mean, tol = baseline.tolerance(values)
-    assert mean == 3.5 and tol == pytest.approx(baseline.K * statistics.stdev(values))
-    # one far seed: the widened range wins over K x sd
+    mean, tol = baseline.tolerance(values, keys=90)
+    assert mean == 3.5 and tol == pytest.approx(baseline.interval_factor(6, 90)
+                                                * statistics.stdev(values))
+    # one far seed: the widened range wins over the interval
     values = [0.0] * 99 + [10.0]
     mean, tol = baseline.tolerance(values)
     assert mean == pytest.approx(0.1) and tol == pytest.approx(baseline.WIDEN * 9.9)
@@ -72,10 +79,12 @@ def test_baseline_from_seeds_records_its_rule_and_what_made_it():
         r["environment"]["seed"] = i
     b = baseline.make_baseline(runs, "five seeds")
     assert b["made_from"]["seeds"] == [0, 1, 2, 3, 4] and b["made_from"]["profile"] == "smoke"
-    assert b["rule"] == baseline.RULE and "standard deviation" in b["rule"]
+    assert b["rule"] == baseline.RULE and "false-alarm rate of 1% per run" in b["rule"]
     loss = b["values"]["01_autoencoder_training/loss_last_epoch"]
     assert loss["value"] == pytest.approx(0.52) and loss["seeds"] == [0.5, 0.51, 0.52, 0.53, 0.54]
-    assert loss["tol"] == pytest.approx(baseline.K * statistics.stdev(loss["seeds"]), rel=1e-3)
+    keys = sum(not baseline.group_of(k).exact for k in b["values"])
+    assert loss["tol"] == pytest.approx(baseline.interval_factor(5, keys)
+                                        * statistics.stdev(loss["seeds"]), rel=1e-3)
     assert b["values"]["01_autoencoder_training/params/encoder"]["tol"] == 0.0
     assert set(b["groups"]) == {g.name for g in baseline.COMPARED}
     # every seed that made the baseline passes it
