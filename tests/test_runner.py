@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nbhelpers import regression, runner, store
+from nbhelpers import monitor, regression, runner, store
 
 pytestmark = pytest.mark.slow  # trains models or executes notebooks
 
@@ -49,8 +49,12 @@ def test_record_and_read_results_across_two_notebooks(series, tmp_path):
     assert env["keras_backend"] == "tensorflow" and {"numpy", "keras"} <= set(env["versions"])
     assert sorted(p.name for p in (run_dir / "notebooks").iterdir()) == ["01_first.ipynb",
                                                                          "02_second.ipynb"]
-    assert sorted(p.name for p in (run_dir / "logs").iterdir()) == ["01_first.stderr.log",
-                                                                    "02_second.stderr.log"]
+    assert sorted(p.name for p in (run_dir / "logs").iterdir()) == [
+        "01_first.stderr.log", "02_second.stderr.log", "memory-01_first.csv", "memory-02_second.csv"]
+    # each notebook's memory monitor left its own timeline: this process' RSS, below the machine's RAM
+    for name in ("01_first", "02_second"):
+        samples = monitor.read_log(run_dir / "logs" / f"memory-{name}.csv")
+        assert samples and all(0 < s.rss_gb < s.total_gb for s in samples)
     report = (run_dir / "report.html").read_text()
     assert "data:image/png;base64," in report and "twice" in report and "First" in report
     assert "http://" not in report and "https://" not in report  # self-contained
