@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder of NN_*.ipynb (default: the project's notebooks/)")
     run.add_argument("--z", default=None, metavar="PATH",
                      help="your own z-points (float N x D, .npy or .npz, from any model): "
-                          "notebooks 02-04 analyse them in place of the series' AE")
+                          "notebooks 02-04 analyse them in place of the series' AE (copied into "
+                          "the run as latent/z_given.npy by steps.external.register, read by "
+                          "steps.encoding.load_z)")
     run.add_argument("--z-key", default=None, metavar="NAME",
                      help="the array of the .npz given with --z that holds the z-points")
     run.add_argument("--decoder", default=None, metavar="PATH.keras",
@@ -48,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--vae", action="store_true",
                      help="with --z: the z-points are a VAE's means (mu); notebook 08 measures "
                           "them against N(0, I)")
+    run.add_argument("--no-estimate", dest="estimate", action="store_false",
+                     help="skip the time estimate before the first notebook (it measures this "
+                          "machine's rates for a few seconds)")
     rep = sub.add_parser("report", help="(re)write report.html of a run directory")
     rep.add_argument("run_dir")
     chk = sub.add_parser("check", help="compare a run with its baseline; exit 1 on drift")
@@ -65,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     base.add_argument("--out", default=None, metavar="FILE",
                       help="where to write (default: baselines/<profile>.json)")
     base.add_argument("--note", default="", help="a sentence on where the runs came from")
+    est = sub.add_parser("estimate", help="how long a run would take on this machine (measures "
+                                          "its training and t-SNE rates in a few seconds)")
+    est.add_argument("--profile", default="default", help="smoke, default or celeba")
+    est.add_argument("--data", default=None, metavar="PATH", help="as for run")
+    est.add_argument("--set", action="append", metavar="KEY=VALUE", help="as for run")
+    est.add_argument("--json", action="store_true", help="print the estimate as JSON")
     return parser
 
 
@@ -79,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         return regression.main_check(args)
     if args.command == "baseline":
         return regression.main_baseline(args)
+    if args.command == "estimate":
+        from .steps.estimate import main_estimate
+
+        return main_estimate(args)
     print(regression.write_run_report(args.run_dir))
     return 0
 

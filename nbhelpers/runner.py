@@ -14,8 +14,10 @@ each notebook's recorded values and figures.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -25,7 +27,7 @@ from pathlib import Path
 from . import config, regression, store
 from .core.files import atomic_write_json, read_json
 from .keys import Shared
-from .steps import dataset, external
+from .steps import dataset, estimate, external
 from .steps.artifacts import check_inputs
 
 NB_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
@@ -137,6 +139,7 @@ class RunRequest:
     overrides: dict = field(default_factory=dict)
     notebooks_dir: str | os.PathLike | None = None
     resume: bool = False  # skip the notebooks the run directory holds finished
+    estimate: bool = False  # print how long the series takes here before it starts (the CLI)
 
 
 @dataclass
@@ -212,12 +215,21 @@ def run_series(request: RunRequest, log=print, stream_stdout: bool = True) -> Pa
     os.environ.setdefault("NBHELPERS_STATIC", "1")  # no widget frontend under papermill
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ lines, not even cuInit's error
     log(f"run directory: {run.path} (profile {request.profile}, {len(p.notebooks)} notebooks)")
-    done = {}
-    for nb in p.notebooks:
+    numbers = [nb.name[:2] for nb in p.notebooks]
+    est = series_estimate(request, log) if request.estimate and request.z is None else None
+    if est is not None:
+        for line in estimate.lines(est, numbers):
+            log(line)
+        atomic_write_json(run.path / "estimate.json", est)
+    done, actual = {}, {}
+    for i, nb in enumerate(p.notebooks):
         out = run.path / "notebooks" / nb.name
-        log(f"[{nb.name}] running ...")
+        ahead = (f" (estimate {est['notebooks'][numbers[i]]:.0f} s; "
+                 f"{estimate.left_line(est, actual, numbers[i:])})") if est and actual else ""
+        log(f"[{nb.name}] running ...{ahead}")
         done[nb.name] = execute(nb, out, p.parameters, cwd=nb.parent, log=log,
                                 stream_stdout=stream_stdout)
+        actual[numbers[i]] = done[nb.name]
         log(f"[{nb.name}] done in {done[nb.name]:.1f} s")
     timings = read_json(run.path / "timings.json", {})
     timings.update({name: round(seconds, 2) for name, seconds in done.items()})
@@ -225,6 +237,23 @@ def run_series(request: RunRequest, log=print, stream_stdout: bool = True) -> Pa
     log(f"report: {regression.write_run_report(run.path)}")
     log(regression.verdict(run.path))
     return run.path
+
+
+def series_estimate(request: RunRequest, log=print) -> dict | None:
+    """``python -m nbhelpers estimate`` for the request, in a process of its own (its Keras
+    model and random draws stay out of this one); None, with a line saying why, if it fails."""
+    cmd = [sys.executable, "-m", "nbhelpers", "estimate", "--json", "--profile", request.profile]
+    cmd += ["--data", str(request.data)] if request.data else []
+    overrides = dict(request.overrides, **({"labels": request.labels} if request.labels else {}))
+    for key, value in overrides.items():
+        cmd += ["--set", f"{key}={value}"]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        log(f"no time estimate: {(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
+        return None
 
 
 def request_of(args) -> RunRequest:
@@ -240,7 +269,7 @@ def request_of(args) -> RunRequest:
                                                        args.images, args.labels, args.vae)
     return RunRequest(args.profile, args.data, None if z else args.labels, z, args.run_dir,
                       args.start, tuple(only), config.parse_assignments(args.set), args.notebooks,
-                      args.resume)
+                      args.resume, estimate=args.estimate)
 
 
 def main_run(args) -> int:

@@ -175,3 +175,21 @@ def test_memory_line_starts_on_its_own_line_after_a_progress_bar(capsys):
     MemoryLine().on_epoch_end(1)
     out = capsys.readouterr().out
     assert out.startswith("\nepoch 1: RAM: process") and "\nepoch 2: RAM: process" in out
+
+
+def test_the_epoch_line_says_how_long_the_rest_of_the_training_takes():
+    """Three epochs timed at 10, 20 and 30 s, 12 to run: 9 left at the mean 20 s is 3 min; the
+    fit's own line carries it, counted from the epochs it timed."""
+    from nbhelpers.models.fit import EpochTimer, MemoryLine, time_left
+
+    assert time_left([10.0, 20.0, 30.0], 3, 12) == ("about 3 min left in this training "
+                                                    "(20 s an epoch, epoch 3 of 12)")
+    assert time_left([4.0], 1, 3).startswith("about 8 s left") and time_left([], 0, 3) == ""
+    assert time_left([4.0], 3, 3).startswith("about 0 s left")
+    timer = EpochTimer()
+    cb = MemoryLine(verbose=False, timer=timer, epochs=3)
+    model = build_autoencoder((16, 16, 3), 4, filters=(4, 4, 4, 4))
+    x = np.zeros((8, 16, 16, 3), np.float32)
+    model.fit(x, x, epochs=3, verbose=0, callbacks=[timer, cb])
+    assert len(timer.seconds) == 3 and all("left in this training" in ln for ln in cb.lines)
+    assert cb.lines[0].endswith("epoch 1 of 3)") and cb.lines[2].endswith("epoch 3 of 3)")

@@ -8,7 +8,8 @@
 - ``BackupAndRestore``: a run killed mid-training (a Colab disconnect, SIGKILL) continues at the
   last finished epoch when started again; the backup folder may live on Google Drive;
 - optional mixed precision (the Decoder's sigmoid output stays float32);
-- a memory line per epoch (``MemoryLine``, from ``resources.snapshot``);
+- a line per epoch (``MemoryLine``): memory (``resources.snapshot``) and how long the rest of
+  this training will take at the epochs' mean time so far (``time_left``);
 - ``tf.distribute.MirroredStrategy`` when more than one GPU is visible (or when asked for).
 """
 
@@ -90,13 +91,27 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._t0)
 
 
+def time_left(epoch_seconds: list[float], done: int, epochs: int) -> str:
+    """'about 6 min left in this training (12 s an epoch, epoch 3 of 32)': the epochs still to
+    run times the mean time of the epochs timed so far ('' before the first)."""
+    if not epoch_seconds:
+        return ""
+    per = sum(epoch_seconds) / len(epoch_seconds)
+    left = per * max(epochs - done, 0)
+    amount = f"{left / 60:.0f} min" if left >= 90 else f"{left:.0f} s"
+    return f"about {amount} left in this training ({per:.0f} s an epoch, epoch {done} of {epochs})"
+
+
 class MemoryLine(keras.callbacks.Callback):
-    """A memory line per epoch (``resources.snapshot``); warns near the RAM limit."""
+    """A line per epoch: memory (``resources.snapshot``) and, with the fit's ``EpochTimer`` and
+    its number of epochs, the time left (``time_left``); warns near the RAM limit."""
 
     def __init__(self, warn_fraction: float = 0.9, verbose: bool = True,
-                 after_progress_bar: bool = False):
+                 after_progress_bar: bool = False, timer: EpochTimer | None = None,
+                 epochs: int | None = None):
         super().__init__()
         self.warn_fraction, self.verbose = warn_fraction, verbose
+        self.timer, self.epochs = timer, epochs
         # Keras' progress bar (verbose=1, in Jupyter) has not ended its line when the epoch's
         # callbacks run: start the memory line on a line of its own
         self.after_progress_bar = after_progress_bar
@@ -105,6 +120,9 @@ class MemoryLine(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         snap = resources.snapshot()
         line = f"epoch {epoch + 1}: {snap.line()}"
+        if self.timer is not None and self.epochs:
+            left = time_left(self.timer.seconds, epoch + 1, self.epochs)
+            line += f" | {left}" if left else ""
         self.lines.append(line)
         if self.verbose:
             print(("\n" if self.after_progress_bar else "") + line)
@@ -198,7 +216,8 @@ def fit(model_fn: Callable[[], keras.Model], train, val, epochs: int, out_dir: s
            keras.callbacks.BackupAndRestore(str(backup), double_checkpoint=True),
            AtomicBestCheckpoint(out_dir / f"{name}_best.keras")]
     if memory_lines:
-        cbs.append(MemoryLine(verbose=bool(verbose), after_progress_bar=verbose == 1))
+        cbs.append(MemoryLine(verbose=bool(verbose), after_progress_bar=verbose == 1,
+                              timer=timer, epochs=epochs))  # after the timer: it has timed the epoch
     cbs.extend(callbacks)
     x, y = train if isinstance(train, tuple) else (train, None)  # (x, y) arrays or a batch source
     model.fit(x, y, batch_size=batch_size if y is not None else None, validation_data=val,
