@@ -47,7 +47,8 @@ RULE = (f"value: mean over the seeds; tolerance: the largest of the prediction i
 @dataclass(frozen=True)
 class Group:
     """Keys compared for one reason. ``patterns`` match flattened keys (fnmatch: ``*`` stands
-    for a sampler's, a weight's or a plane's name, never for an axis index)."""
+    for a sampler's, a weight's or a plane's name or a t-SNE map's place in the profile's list,
+    never for an axis index)."""
 
     name: str
     why: str
@@ -83,10 +84,12 @@ COMPARED: tuple[Group, ...] = (
            Factors.GAUSSIAN_QUESTION.at("carried_share"),
            VaeSpace.TINY_KL_WAY.at("worst"))),
     Group("per-axis statistics, order-free",
-          "quantiles over the axes of the fitted widths and absolute centres, and counts of broad and "
+          "quantiles over the axes of the fitted widths (sigma and FWHM) and absolute centres, and "
+          "counts of broad and "
           "off-centre axes: a wrong histogram, fit or bin width moves them, a permutation or "
           "sign flip of the axes does not",
           (*(Density.SIGMA_QUANTILES.at(q) for q in _Q),
+           *(Density.FWHM_QUANTILES.at(q) for q in _Q),
            *(Density.ABS_CENTER_QUANTILES.at(q) for q in _Q),
            Density.OFF_CENTRE_COUNT.path, Density.BROAD_COUNT.path,
            Density.RADIUS_RANGE.at("low"), Density.RADIUS_RANGE.at("high"))),
@@ -99,6 +102,12 @@ COMPARED: tuple[Group, ...] = (
            Tsne.DIMENSION_BY_SCALE.at("smallest_scale", "z"),
            Tsne.DIMENSION_BY_SCALE.at("smallest_scale", "gaussian_reference"),
            Ellipses.SURVIVORS.path)),
+    Group("t-SNE maps at their settings",
+          "each map's perplexity as the fitted object used it and its exact KL divergence on up "
+          "to 1,000 of its points: a setting the library ignored or a broken map moves them, "
+          "where the void ratios may not",
+          (Tsne.TSNE_RUNS.path + "[[]*[]]/used/perplexity",
+           Tsne.TSNE_RUNS.path + "[[]*[]]/used/kl_exact_subset")),
     Group("realism per sampler",
           "the Frechet distance of each sampler's decoded faces to the held-out faces (the "
           "precisions are shares of the drawn faces, whose binomial noise two seeds cannot "
@@ -259,7 +268,7 @@ class Drift:
 
     covered: list[str] = field(default_factory=list)  # notebooks the run holds values of
     not_run: list[str] = field(default_factory=list)  # baseline notebooks it does not
-    self_checks: list[str] = field(default_factory=list)  # departures from the committed ones
+    self_checks: list[str] = field(default_factory=list)  # departures (filled by regression.check)
 
     @property
     def ok(self) -> bool:

@@ -59,7 +59,8 @@ class Shared:
                  only_sometimes=True)
     SELF_CHECKS = _k(ANY, "self_checks", "mixed", "the notebook's numerical functions on planted "
                      "inputs with a known answer; compared with baselines/self_checks.json at "
-                     "numerical precision", "latent.selfcheck.run", only_sometimes=True)
+                     "numerical precision (regression.self_check_departures)", "latent.selfcheck.run",
+                     only_sometimes=True)
 
 
 class Training:
@@ -136,8 +137,10 @@ class Tsne:
     TSNE_RUNS = _k(NB, "tsne_runs", "mixed", "each t-SNE map's settings, KL, seconds and void "
                    "share against its Gaussian reference", "latent.tsne.tsne",
                    "latent.voids.void_share")
-    TSNE_MAP = _k(NB, "tsne_map", "mixed", "size and t-SNE settings of the raw-z map notebook "
-                  "06 places draws on (its rows and coordinates: latent/tsne_map_*.npy)",
+    TSNE_MAP = _k(NB, "tsne_map", "mixed", "size and requested t-SNE settings of the largest "
+                  "raw-z map of at most 20,000 points (MAP_MAX_POINTS), the one notebook 06 "
+                  "places draws on (rows and coordinates: latent/tsne_map_*.npy; the settings "
+                  "openTSNE used: its row of tsne_runs)",
                   "latent.tsne.tsne")
     RAW_PCA_VARIANCE = _k(NB, "raw_pca_variance", "share", "variance share of the first PCA "
                           "components of raw z", "latent.pca.LatentPCA")

@@ -4,7 +4,8 @@ The regression baseline sees a wrong constant only when it moves a trained model
 their seed noise; a self-check sees it at once. Every check feeds a library function an input
 drawn from a fixed seed (numpy's PCG64 gives the same numbers on every machine), so its value is
 the same on every run up to floating point: ``baselines/self_checks.json`` holds them, and the
-check of a run flags any value more than ``REL`` (relative) away. Each check also carries the
+check of a run (``regression.self_check_departures``, called by ``regression.check``) flags any
+value more than ``REL`` (relative) away. Each check also carries the
 answer the theory gives (``expected``), for the reader: a Gaussian's FWHM is 2.3548 sigma, a
 bivariate normal keeps 86.47 % of its points inside the 2-sigma ellipse, and so on.
 
@@ -56,7 +57,7 @@ def density_checks() -> dict:
 
 
 def tsne_checks() -> dict:
-    """A small t-SNE at the settings the series passes (perplexity 10, exaggeration 12) has a
+    """A small t-SNE at the blog's first-run perplexity (10) and the standard exaggeration (12) has a
     KL divergence that other settings change (a setting the library ignores shows here); a
     map's void share against itself is 1; a noisy curve has a low local dimension; points on a
     line are flat."""

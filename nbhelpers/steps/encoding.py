@@ -39,5 +39,7 @@ def encode(encoder, dataset: Dataset, run: RunDir, rel: str = Files.Z_AE,
 
 def load_z(run: RunDir, rel: str | None = None) -> np.ndarray:
     """The z-points ``rel`` of the run (checked against the manifest); by default the z-points
-    notebooks 02-04 analyse: the series AE's, or your own in a run of external z-points."""
+    notebooks 02-04 analyse (``artifacts.analysed_z``): the series AE's (``latent/z_ae.npy``), or
+    your own in a run of external z-points (``latent/z_given.npy``, which ``run --z`` copied
+    there through ``external.register``)."""
     return run.load_array(rel or analysed_z(run))

@@ -50,7 +50,9 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
           data: str | None = None, overrides: dict | None = None, **more):
     """Validate the parameters, seed, open the run directory for ``notebook``, print a resource
     line and start the kernel's memory monitor (``monitor.MemoryMonitor``: a live line in Jupyter,
-    ``logs/memory-<notebook>.csv`` in the run for the report's memory timeline).
+    ``logs/memory-<notebook>.csv`` in the run for the report's memory timeline); run and record
+    the notebook's self-checks (``latent.selfcheck.run``), which the run's check compares with
+    ``baselines/self_checks.json`` (``regression.self_check_departures``).
 
     Returns ``(cfg, run)``: the validated :class:`config.Profile` and the :class:`store.RunDir`.
     """
