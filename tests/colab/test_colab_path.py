@@ -28,8 +28,10 @@ def freeze() -> dict[str, str]:
     pins = {}
     for line in out.splitlines():
         name, sep, version = line.partition("==")
-        if sep:
-            pins[name.lower().replace("_", "-")] = version
+        if not sep:  # an editable or direct install: "-e git+file://...#egg=NAME", "NAME @ URL"
+            name, version = (line.rpartition("#egg=")[2] if line.startswith("-e ")
+                             else line.partition(" @ ")[0]), line
+        pins[name.strip().lower().replace("_", "-")] = version
     return pins
 
 
