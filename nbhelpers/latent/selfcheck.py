@@ -88,7 +88,8 @@ def tsne_checks() -> dict:
 
 def ellipse_checks() -> dict:
     """``ConfidenceEllipses`` on 50,000 points of a bivariate normal with rho 0.7: shares inside
-    1, 2, 3 sigma are 1 - exp(-n^2/2); the Pearson check of PCA components is diagonal; PCA of a
+    1, 2, 3 sigma are 1 - exp(-n^2/2); the Pearson check reads rho there and a diagonal for
+    PCA components; PCA of a
     known spectrum needs a known count of components for 80 %."""
     from .correlation import pearson_check
     from .ellipses import ConfidenceEllipses
@@ -108,6 +109,9 @@ def ellipse_checks() -> dict:
         "rho": _row(e.rho_, 0.7, "Pearson rho of the sample"),
         "pearson_offdiag": _row(pearson_check(pca.transform(z))["max_offdiag"], 0.0,
                                 "largest off-diagonal Pearson of PCA components"),
+        "pearson_correlated": _row(pearson_check(xy)["max_offdiag"], 0.7, "largest off-diagonal "
+                                   "Pearson of the bivariate normal with rho 0.7 and sigmas 2 "
+                                   "and 1.5 (a covariance would read 2.1)"),
         "components_for_80pct": _row(pca.components_for_target_, 3, "components of the spectrum "
                                      "8, 4, 2, 1, ... for 80 % (14/16 = 87.5 % at three)"),
     }
