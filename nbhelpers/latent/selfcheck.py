@@ -78,6 +78,9 @@ def tsne_checks() -> dict:
                         "iterations (no theory: the committed value is the check; perplexity 30 "
                         "reads 0.85)", rel=1e-3),
         "void_share_self": _row(void_share(xy, xy).ratio, 1.0, "void ratio of a map against itself"),
+        "void_cells": _row(void_share(xy, xy).cells, 0.98**2 * 2_000 / 5, "cells of the void grid "
+                           "on 2,000 points at 5 per cell (about 98 % of them inside the 1-99 % "
+                           "box: 384; the grid's side is whole, 19 or 20)"),
         "line_dimension": _row(dimension_by_scale(line, ks=[10, 20, 40], queries=300).lowest()[0],
                                1.0, "local dimension of a noisy curve in 8-d (about 1; a finite "
                                "sample of a bent curve reads more)"),
@@ -138,8 +141,9 @@ def realism_checks() -> dict:
 
 def sampling_checks() -> dict:
     """The MVN sampler draws the covariance it was fitted on; the core sampler's bounds are the
-    fitted Gaussian's mu +- sigma sqrt(2 ln 100)."""
-    from .sampling import MultivariateNormal, UniformCore
+    fitted Gaussian's mu +- sigma sqrt(2 ln 100); N(0, I) draws have sigma 1; the mixture has the
+    k components it was asked for."""
+    from .sampling import GaussianMixtureSampler, MultivariateNormal, StandardNormal, UniformCore
 
     rng = _rng()
     cov = np.array([[2.0, 0.8, 0.0], [0.8, 1.0, 0.3], [0.0, 0.3, 0.5]])
@@ -147,7 +151,13 @@ def sampling_checks() -> dict:
     drawn = MultivariateNormal(random_state=0).fit(z).sample(20_000)
     core = UniformCore(random_state=0).fit(rng.standard_normal((20_000, 2)) * 2.0 + 1.0)
     width = float(core.high_[0] - core.low_[0]) / 2
+    normal = StandardNormal(random_state=0).fit(z).sample(20_000)
+    clusters = np.concatenate([rng.standard_normal((500, 2)) * 0.3 + c for c in (-4.0, 0.0, 4.0)])
+    gmm = GaussianMixtureSampler(k=3, random_state=0).fit(clusters)
     return {
+        "normal_sd": _row(float(normal.std()), 1.0, "standard deviation of N(0, I) draws"),
+        "gmm_components": _row(len(gmm.gmm_.weights_), 3, "components of a mixture fitted with "
+                               "k = 3 on three clusters"),
         "mvn_covariance": _row(np.cov(drawn, rowvar=False)[0, 1], 0.8, "covariance (0, 1) of MVN "
                                "draws"),
         "core_half_width": _row(width, 2.0 * math.sqrt(2 * math.log(100)), "half width of the "
