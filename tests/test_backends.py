@@ -68,6 +68,11 @@ def test_smoke_training_notebooks_run_on_jax(tmp_path):
                            "--only", "01,05", "--run-dir", str(run_dir)], cwd=ROOT,
                           env=_env("jax"), capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    # what a user sees: the estimate for this machine first, the time left in the series at the
+    # second notebook, and in each training at each epoch (estimate.json keeps the estimate)
+    assert "estimate: about " in proc.stdout and "left in the series" in proc.stdout
+    assert "left in this training" in proc.stdout
+    assert set(json.loads((run_dir / "estimate.json").read_text())["notebooks"]) >= {"01", "05"}
     results = json.loads((run_dir / "results.json").read_text())
     assert results["environment"]["keras_backend"] == "jax"
     ae = results["01_autoencoder_training"]
