@@ -125,8 +125,9 @@ def _open(browser, lab, name: str):
 
 
 def _set_parameters(page, run_dir: Path) -> None:
-    """Replace the parameters cell's text, as a user editing it would."""
-    cell = page.locator(f"{NB} .jp-Notebook .jp-CodeCell").first
+    """Replace the parameters cell's text (the code cell that sets ``profile``; the Colab setup
+    cell comes first), as a user editing it would."""
+    cell = page.locator(f"{NB} .jp-Notebook .jp-CodeCell", has_text="profile = ").first
     editor = cell.locator(".cm-content")
     editor.click()
     page.keyboard.press("Control+A")
@@ -229,12 +230,14 @@ def _notebook(browser, lab, run_dir: Path, name: str) -> tuple:
         text = _check_outputs(page, _save_and_read(page, lab, name), name)
     except BaseException:
         page.screenshot(path=str(shots / f"{name}_failure.png"), full_page=True)
+        _shut_down(page, lab, name)  # a kernel left training would slow the next notebook
         raise
     return page, text
 
 
 def test_01_shows_training_progress_and_the_resource_line(browser, lab, run_dir):
     page, text = _notebook(browser, lab, run_dir, "01_autoencoder_training")
+    assert f"profile smoke, run directory {run_dir}" in text
     assert "RAM: process" in text and "Epoch 1/3" in text
     assert "━" in text or "step" in text  # Keras' progress bar with a frontend
     _shut_down(page, lab, "01_autoencoder_training")
