@@ -330,9 +330,11 @@ def parse_assignments(items: list[str] | None) -> dict[str, str]:
 
 
 def project_root(start: str | os.PathLike | None = None) -> Path:
-    """The folder holding ``notebooks/`` (walking up from ``start`` or the cwd), else the cwd."""
+    """The folder holding ``notebooks/`` (walking up from ``start`` or the cwd; else the checkout
+    this package was installed from, so a run started in the photos' folder finds the series),
+    else the cwd."""
     here = Path(start or Path.cwd()).resolve()
-    for cand in (here, *here.parents):
+    for cand in (here, *here.parents, Path(__file__).resolve().parents[1]):
         if (cand / "notebooks").is_dir() and (cand / "nbhelpers").is_dir():
             return cand
     return here

@@ -167,16 +167,18 @@ def plan(request: RunRequest) -> Plan:
     overrides, only = dict(request.overrides), list(request.only)
     first: list[Callable[[store.RunDir], list[str]]] = []
     z = request.z
+    # the notebooks run in their own folder: a path the user gave relative to here is made whole
+    data = None if request.data is None else str(Path(request.data).expanduser().absolute())
     if z is None and request.labels is not None:
-        if request.data is None:
+        if data is None:
             raise external.InputError("--labels labels photos (with --data PATH) or your own "
                                       "z-points (with --z PATH); found neither")
-        overrides["labels"] = str(request.labels)
+        overrides["labels"] = str(Path(request.labels).expanduser().absolute())
     if z is not None:
-        checked, overrides = external.check(z, request.profile, request.data, overrides, only)
+        checked, overrides = external.check(z, request.profile, data, overrides, only)
         only = checked.notebooks
         first.append(checked.register)
-    cfg = config.load(request.profile, data=request.data, **overrides)
+    cfg = config.load(request.profile, data=data, **overrides)
     if z is None and cfg.data_source == "photos":
         photos = dataset.check_photos(cfg)  # the listing and the labels, before any write
         if photos.labels is None and not (only or request.start):
@@ -195,7 +197,7 @@ def plan(request: RunRequest) -> Plan:
             first.append(lambda run: [f"note: resuming: {', '.join(sorted(n[:2] for n in finished))} "
                                       f"finished before, not run again"])
     parameters = {"profile": request.profile, "run_dir": str(run_path.resolve()),
-                  "data": request.data, "overrides": overrides}
+                  "data": data, "overrides": overrides}
     return Plan(notebooks, parameters, run_path.resolve(), first)
 
 

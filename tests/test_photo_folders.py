@@ -166,11 +166,23 @@ def test_a_row_without_a_photo_and_a_missing_file_column_are_refused(derived, tm
                                           ("image", "Male", "Smiling", "brightness"))
 
 
+def test_paths_given_relative_to_here_reach_the_notebooks_whole(derived, monkeypatch):
+    """The notebooks run in their own folder: ``--data faces --labels labels.csv`` given in the
+    folder that holds them must reach the notebooks as whole paths (it once failed at cell 4)."""
+    monkeypatch.chdir(derived["root"])
+    p = runner.plan(runner.RunRequest("smoke", data="faces", labels="labels.csv", run_dir="run"))
+    assert p.parameters["data"] == str(derived["folder"])
+    assert p.parameters["overrides"]["labels"] == str(derived["labels"])
+    assert p.parameters["run_dir"] == str(derived["root"] / "run")
+    assert not (derived["root"] / "run").exists()
+
+
 @pytest.mark.slow
-def test_the_smoke_series_runs_on_other_photos_and_probes_their_labels(derived, tmp_path):
+def test_the_smoke_series_runs_on_other_photos_and_probes_their_labels(derived, tmp_path,
+                                                                        monkeypatch):
     run_dir = tmp_path / "run"
-    request = runner.RunRequest("smoke", data=str(derived["folder"]),
-                                labels=str(derived["labels"]), run_dir=run_dir,
+    monkeypatch.chdir(derived["root"])  # the photos and labels named as a user in this folder would
+    request = runner.RunRequest("smoke", data="faces", labels="labels.csv", run_dir=run_dir,
                                 only=("01", "05", "07"),
                                 overrides={"epochs": 2, "vae_epochs": 1, "timing_images": 64,
                                            "timing_batch_sizes": "32", "mig_points": 300})
