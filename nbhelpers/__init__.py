@@ -26,7 +26,7 @@ def begin(notebook: str, profile: str = "default", run_dir=None, data=None, over
           **more):
     """Open ``notebook``'s run: returns ``(cfg, run)`` (``steps.session.begin``). It also starts
     the memory monitor (``monitor.MemoryMonitor``) and records the notebook's self-checks
-    (``latent.selfcheck.run``), which ``regression.self_check_departures`` compares with
+    (``selfcheck.run``), which ``regression.self_check_departures`` compares with
     baselines/self_checks.json when the run is checked."""
     from .steps.session import begin as _begin
 

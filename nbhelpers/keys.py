@@ -59,7 +59,7 @@ class Shared:
                  only_sometimes=True)
     SELF_CHECKS = _k(ANY, "self_checks", "mixed", "the notebook's numerical functions on planted "
                      "inputs with a known answer; compared with baselines/self_checks.json at "
-                     "numerical precision (regression.self_check_departures)", "latent.selfcheck.run",
+                     "numerical precision (regression.self_check_departures)", "selfcheck.run",
                      only_sometimes=True)
 
 

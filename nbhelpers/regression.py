@@ -17,7 +17,7 @@ from pathlib import Path
 from . import baseline, claims, config, store
 from .core.files import atomic_write_json, read_json
 from .keys import Shared
-from .latent import selfcheck
+from . import selfcheck
 from .report import write_report
 from .steps import dataset
 from .steps.artifacts import data_info
@@ -148,7 +148,7 @@ SELF_CHECKS = "self_checks.json"
 
 
 def self_check_departures(results: dict) -> list[str]:
-    """The self-checks of a run (``latent.selfcheck``) that depart from the committed ones
+    """The self-checks of a run (``selfcheck``) that depart from the committed ones
     (``baselines/self_checks.json``), named by notebook; none when nothing is committed."""
     committed = read_json(baselines_dir() / SELF_CHECKS, {}).get("values", {})
     out = []

@@ -1,4 +1,4 @@
-"""Self-checks (``latent.selfcheck``): the committed values are what the code computes, each near
+"""Self-checks (``selfcheck``): the committed values are what the code computes, each near
 the answer its theory gives, and a wrong constant departs at once."""
 
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nbhelpers.latent import selfcheck
+from nbhelpers import selfcheck
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))

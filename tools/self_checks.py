@@ -1,4 +1,4 @@
-"""Write baselines/self_checks.json: every notebook's self-checks (``nbhelpers.latent.selfcheck``)
+"""Write baselines/self_checks.json: every notebook's self-checks (``nbhelpers.selfcheck``)
 computed here, the values every run's self-checks are compared with at numerical precision.
 
     .venv/bin/python tools/self_checks.py        # after an intended change to a checked function
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nbhelpers.latent import selfcheck  # noqa: E402
+from nbhelpers import selfcheck  # noqa: E402
 
 
 def self_checks() -> dict:

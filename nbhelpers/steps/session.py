@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import colab, config, monitor, resources, store
 from ..core.display import enable_figure_display
 from ..keys import Shared
-from ..latent import selfcheck
+from .. import selfcheck
 from .artifacts import check_inputs
 
 
@@ -51,7 +51,7 @@ def begin(notebook: str, profile: str = "default", run_dir: str | os.PathLike | 
     """Validate the parameters, seed, open the run directory for ``notebook``, print a resource
     line and start the kernel's memory monitor (``monitor.MemoryMonitor``: a live line in Jupyter,
     ``logs/memory-<notebook>.csv`` in the run for the report's memory timeline); run and record
-    the notebook's self-checks (``latent.selfcheck.run``), which the run's check compares with
+    the notebook's self-checks (``selfcheck.run``), which the run's check compares with
     ``baselines/self_checks.json`` (``regression.self_check_departures``).
 
     Returns ``(cfg, run)``: the validated :class:`config.Profile` and the :class:`store.RunDir`.

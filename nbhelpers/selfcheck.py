@@ -11,7 +11,8 @@ bivariate normal keeps 86.47 % of its points inside the 2-sigma ellipse, and so 
 
 ``CHECKS`` maps each notebook to the checks of the functions it uses; ``run(notebook)`` computes
 them, ``{name: {"value", "expected", "what"}}``, in well under a second each (t-SNE aside: about
-a second). Only numpy, scipy, scikit-learn and openTSNE, as the rest of ``latent``.
+a second). The functions checked are ``latent``'s and the split of ``data.images``: numpy,
+scipy, scikit-learn and openTSNE, never Keras (an import contract keeps it so).
 """
 
 from __future__ import annotations
@@ -33,11 +34,30 @@ def _row(value, expected, what: str, rel: float = REL) -> dict:
             "rel": rel}
 
 
+def split_checks() -> dict:
+    """``split_indices``, which every training and every held-out figure uses: 2,000 images at a
+    validation share of 0.1 give 1,800 to train on and 200 held out, none in both, none left out;
+    with 1,700 asked for training (the celeba profile's way) 300 are held out."""
+    from .data.images import split_indices
+
+    train, val = split_indices(2_000, 0.1, seed=7)
+    asked, rest = split_indices(2_000, 0.1, seed=7, n_train=1_700)
+    return {
+        "split_train": _row(len(train), 1_800, "training images of 2,000 at val_fraction 0.1"),
+        "split_validation": _row(len(val), 200, "held-out images of 2,000 at val_fraction 0.1"),
+        "split_overlap": _row(len(np.intersect1d(train, val)), 0, "images both trained on and "
+                              "held out (a leak)"),
+        "split_union": _row(len(np.union1d(train, val)), 2_000, "images in either part"),
+        "split_held_out_given_n_train": _row(len(rest) + len(np.intersect1d(asked, rest)), 300,
+                                             "held out of 2,000 when 1,700 train (plus any leak)"),
+    }
+
+
 def density_checks() -> dict:
     """``LatentDensity`` on 10,000 points of N(0, diag(1, 2, ..., 8)^2) in 8 dimensions at bins
     of 0.25: the fitted sigma of each axis is its own, the FWHM 2.3548 sigma, the radius of
     z ~ N(0, I) in 16 dimensions peaks at the chi mode sqrt(15)."""
-    from .density import LatentDensity
+    from .latent.density import LatentDensity
 
     rng = _rng()
     sig = np.arange(1, 9, dtype=float)
@@ -61,10 +81,10 @@ def tsne_checks() -> dict:
     KL divergence that other settings change (a setting the library ignores shows here); a
     map's void share against itself is 1; a noisy curve has a low local dimension; points on a
     line are flat."""
-    from .dimension import dimension_by_scale
-    from .planes import flatness
-    from .tsne import tsne
-    from .voids import void_share
+    from .latent.dimension import dimension_by_scale
+    from .latent.planes import flatness
+    from .latent.tsne import tsne
+    from .latent.voids import void_share
 
     rng = _rng()
     x = rng.standard_normal((200, 5))
@@ -94,9 +114,9 @@ def ellipse_checks() -> dict:
     1, 2, 3 sigma are 1 - exp(-n^2/2); the Pearson check reads rho there and a diagonal for
     PCA components; PCA of a
     known spectrum needs a known count of components for 80 %."""
-    from .correlation import pearson_check
-    from .ellipses import ConfidenceEllipses
-    from .pca import LatentPCA
+    from .latent.correlation import pearson_check
+    from .latent.ellipses import ConfidenceEllipses
+    from .latent.pca import LatentPCA
 
     rng = _rng()
     cov = np.array([[4.0, 0.7 * 2 * 1.5], [0.7 * 2 * 1.5, 2.25]])
@@ -123,7 +143,7 @@ def ellipse_checks() -> dict:
 def realism_checks() -> dict:
     """Precision, recall and density of a set against itself are 1 (density about 1), its
     Frechet distance 0; against a copy shifted by 50 all are 0."""
-    from .metrics import RealReference
+    from .latent.metrics import RealReference
 
     rng = _rng()
     real = rng.standard_normal((800, 6))
@@ -143,7 +163,7 @@ def sampling_checks() -> dict:
     """The MVN sampler draws the covariance it was fitted on; the core sampler's bounds are the
     fitted Gaussian's mu +- sigma sqrt(2 ln 100); N(0, I) draws have sigma 1; the mixture has the
     k components it was asked for."""
-    from .sampling import GaussianMixtureSampler, MultivariateNormal, StandardNormal, UniformCore
+    from .latent.sampling import GaussianMixtureSampler, MultivariateNormal, StandardNormal, UniformCore
 
     rng = _rng()
     cov = np.array([[2.0, 0.8, 0.0], [0.8, 1.0, 0.3], [0.0, 0.3, 0.5]])
@@ -171,8 +191,8 @@ def probe_checks() -> dict:
     near 1; the attribute vector of a shift of 2 is 2."""
     from scipy.stats import norm
 
-    from .attributes import attribute_direction
-    from .factors import probe_factors
+    from .latent.attributes import attribute_direction
+    from .latent.factors import probe_factors
 
     rng = _rng()
     n = 6_000
@@ -194,7 +214,7 @@ def probe_checks() -> dict:
 
 def sweep_checks() -> dict:
     """The tiny-KL way on hand-made rows: radius 100 -> 10 -> 1 is half the way in logs."""
-    from .metrics import tiny_kl_way
+    from .latent.metrics import tiny_kl_way
 
     rows = {w: {"radius_peak": r, "precision": p}
             for w, r, p in zip(("0", "0.001", "0.1", "1"), (100.0, 10.0, 3.0, 1.0),
@@ -205,10 +225,11 @@ def sweep_checks() -> dict:
 
 
 CHECKS = {
+    "01_autoencoder_training": (split_checks,),
     "02_latent_number_density": (density_checks,),
     "03_tsne_filaments": (tsne_checks,),
     "04_pca_ellipses": (density_checks, ellipse_checks),
-    "05_vae_extra_dense_layer": (realism_checks,),
+    "05_vae_extra_dense_layer": (split_checks, realism_checks),
     "06_face_generation": (realism_checks, sampling_checks),
     "07_ground_truth_factors": (probe_checks,),
     "08_vae_latent_space": (density_checks, sweep_checks),
