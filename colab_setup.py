@@ -8,8 +8,11 @@ repository (its address is ``REPOSITORY``, the one place it is written besides p
    running environment's own ``pip freeze`` as constraints, in a temporary file), once per VM;
 2. on Colab mounts Drive and keeps runs there: a run works on the VM's disk (``/content/runs``)
    and every finished epoch and notebook is copied to ``MyDrive/nbhelpers_runs`` (the variable
-   ``NBHELPERS_KEEP``, read by ``steps.session.persist``); a new VM copies the runs back first, so
-   training resumes at its last finished epoch. On Kaggle runs go to ``/kaggle/working/runs`` and
+   ``NBHELPERS_KEEP``: ``steps.training.train`` adds an epoch-end callback that calls
+   ``steps.session.persist``, which calls ``colab.sync_to_drive``; ``nbh.end`` calls it too); a
+   new VM copies the runs back first, so training resumes at its last finished epoch. The RAM/VRAM
+   monitor is not started here: ``nbh.begin`` (``steps.session.begin``) starts
+   ``monitor.MemoryMonitor`` in every notebook. On Kaggle runs go to ``/kaggle/working/runs`` and
    CelebA is found under ``/kaggle/input`` (folder and .csv side files as Kaggle lays them out);
 3. copies data given on Drive (``data="MyDrive/celeba/img_align_celeba.zip"``) to the VM's disk,
    a zip extracted only after every member path is checked, with CelebA's side files beside it;

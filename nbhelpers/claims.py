@@ -3,8 +3,9 @@
 Each claim names the notebook that measures it, one sentence, the blog's own value (or "ours" for a
 claim the blog does not make), the one recorded key that measures it, and the line(s) that value
 must clear. A claim computes nothing: every number it reads was computed by a library function
-(``latent/``, ``models/``) and recorded by the step of its notebook (``steps/``;
-docs/results_keys.md names both for every key), so the same number is in results.json, in the
+(``latent/``, ``models/``; docs/results_keys.md names it and the notebook for every key) and
+recorded by the step of its notebook (``steps/``: where the key's constant is passed to
+``run.record``), so the same number is in results.json, in the
 report and, where it carries a finding, in the regression baseline. The status is ``holds``, ``does
 not hold``, ``not measured`` (the key is absent, or the step recorded why it could not measure it)
 or, when a baseline's seed spread is given, ``within noise``: the value lies closer to its line

@@ -46,8 +46,11 @@ class Maps:
 def tsne_maps(cfg: config.Profile, run: RunDir, z: np.ndarray, progress: bool = True) -> Maps:
     """t-SNE of every job of ``tsne_jobs``; the same for a Gaussian sample with z's mean and
     covariance (same n, same PCA, same settings). Each run's size, input, settings, time, KL and
-    void shares are recorded as ``tsne_runs``; the largest raw-z map of at most 20,000 points is
-    saved (rows and 2-D coordinates) for notebook 06, which places new points on it."""
+    void shares are recorded as ``tsne_runs`` (the perplexity openTSNE used is each run's
+    ``used.perplexity``); the largest raw-z map of at most 20,000 points is saved (rows and 2-D
+    coordinates) for notebook 06, which places new points on it, and recorded as ``tsne_map``
+    with its requested settings (on the celeba profile that is the first run: perplexity 10,
+    exaggeration 16; see ``config.Profile.tsne_first_perplexity``)."""
     jobs = tsne_jobs(cfg)
     common = dict(jobs=jobs, progress=progress, pca=series_pca(z, jobs, cfg.seed), seed=cfg.seed)
     runs = tsne_series(z, desc="t-SNE of z", **common)

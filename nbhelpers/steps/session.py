@@ -82,8 +82,8 @@ def record_all(values: dict) -> dict:
 def persist(run: store.RunDir) -> list:
     """Copy what changed in the run to lasting storage, when the platform's setup named one
     (``NBHELPERS_KEEP``: Drive on Colab, ``colab_setup.py``), so a new VM resumes where this one
-    stopped; every file atomically. Called after every epoch of a training and at a notebook's
-    end; elsewhere it does nothing."""
+    stopped; every file atomically. Called by ``training.train``'s epoch-end callback after every
+    epoch and by ``end`` at a notebook's end; elsewhere it does nothing."""
     target = os.environ.get("NBHELPERS_KEEP")
     if not target:
         return []
