@@ -165,6 +165,10 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", default=None, help="bug names (default: all)")
     ap.add_argument("--json", default=None, help="also write the rows as JSON here")
     args = ap.parse_args()
+    unknown = sorted(set(args.only or ()) - {p.name for p in PLANTS})
+    if unknown:
+        ap.error(f"--only names no planted bug: {unknown}; the bugs are: "
+                 + "; ".join(p.name for p in PLANTS))
     rows = []
     for plant in PLANTS:
         if args.only and plant.name not in args.only:
