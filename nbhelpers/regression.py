@@ -14,10 +14,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import baseline, claims, config, store
+from . import baseline, claims, config, selfcheck, store
 from .core.files import atomic_write_json, read_json
 from .keys import Shared
-from . import selfcheck
 from .report import write_report
 from .steps import dataset
 from .steps.artifacts import data_info

@@ -8,10 +8,9 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from .. import colab, config, monitor, resources, store
+from .. import colab, config, monitor, resources, selfcheck, store
 from ..core.display import enable_figure_display
 from ..keys import Shared
-from .. import selfcheck
 from .artifacts import check_inputs
 
 
