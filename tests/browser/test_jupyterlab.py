@@ -75,6 +75,9 @@ def lab(tmp_path_factory):
     news = root / ".jupyter" / "settings" / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)  # no "notified about Jupyter news?" toast over the screenshots
     (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    tracker = root / ".jupyter" / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)  # every cell rendered, not only those near the viewport
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     log = open(root / "jupyter.log", "w")
     root_flag = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     proc = subprocess.Popen(
@@ -162,7 +165,7 @@ def _save_and_read(page, lab, name: str) -> dict:
 
 def _check_outputs(page, nb: dict, name: str) -> str:
     """No error output anywhere; every image/png output rendered as a loaded <img>; returns all
-    text the outputs show."""
+    text the outputs show on the page and the stream text the notebook saved."""
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
     assert page.locator(f"{NB} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
@@ -174,7 +177,12 @@ def _check_outputs(page, nb: dict, name: str) -> str:
         img = imgs.nth(i)
         img.scroll_into_view_if_needed()
         assert img.evaluate("e => e.complete && e.naturalWidth > 0"), f"{name}: image {i} is empty"
-    return "\n".join(page.locator(f"{NB} .jp-OutputArea-output").all_inner_texts())
+    shown = page.locator(f"{NB} .jp-OutputArea-output").all_inner_texts()
+    # JupyterLab renders only the cells near the viewport (windowing), so the outputs the
+    # frontend received and saved count as well: the saved notebook is what it displayed
+    saved = ["".join(o.get("text", "")) if isinstance(o.get("text"), list) else o.get("text", "")
+             for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "stream"]
+    return "\n".join(shown + saved)
 
 
 def _shot(locator, path: Path) -> bytes:
