@@ -61,12 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="baseline file (default: baselines/<the run's profile>.json)")
     base = sub.add_parser("baseline", help="write a baseline from runs with different seeds, "
                                            "for review and commit")
-    base.add_argument("--runs", nargs="+", required=True, metavar="RUN_DIR",
-                      help="run directories of one profile, one per seed (at least 2; 5 or "
-                           "more make tolerances that hold)")
+    made = base.add_mutually_exclusive_group(required=True)
+    made.add_argument("--runs", nargs="+", metavar="RUN_DIR",
+                      help="run directories of one profile, one per seed (12 make the stated "
+                           "false-alarm rate hold with tolerances of about 6 standard "
+                           "deviations; fewer need --scale-from)")
+    made.add_argument("--remake", default=None, metavar="BASELINE",
+                      help="make this baseline's tolerances anew by the current rule from the "
+                           "seeds it stores (its runs need not be on disk)")
     base.add_argument("--scale-from", default=None, metavar="BASELINE",
-                      help="lend each key the relative tolerance it has in this baseline where "
-                           "that is wider (e.g. baselines/smoke.json for the default profile)")
+                      help="borrow each key's seed noise (relative standard deviation, degrees "
+                           "of freedom) from this baseline of more seeds (e.g. "
+                           "baselines/smoke.json for the default profile)")
     base.add_argument("--out", default=None, metavar="FILE",
                       help="where to write (default: baselines/<profile>.json)")
     base.add_argument("--note", default="", help="a sentence on where the runs came from")

@@ -18,9 +18,12 @@ key's value is the mean over the seeds and its tolerance the largest of
 - a floor for keys the seeds agree on: 1 % of the value (0.01 at 0), and 1 for counts and
   whole-numbered estimates of 2 or more (a local dimension);
 model sizes are compared exactly. The second term alone is the key's ``spread``: a claim whose
-line lies within it of the value reads "within noise". ``scale_from`` lends each key the
-relative tolerance it has in another profile's baseline where that is wider (the default profile
-has fewer seeds).
+line lies within it of the value reads "within noise". A profile with too few seeds for the
+first term (the default: two or three seeds, where t with 1 or 2 degrees of freedom asks for
+thousands or a hundred standard deviations) borrows its noise (``scale_from``): the same
+interval with another profile's degrees of freedom and the larger of that profile's relative
+standard deviation of the key (times this value) and its own (``borrowed_noise``). ``remake``
+applies the rule anew to the seeds a baseline stores, for runs that are no longer on disk.
 """
 
 from __future__ import annotations
@@ -164,66 +167,92 @@ def spread(values: list[float]) -> float:
     return WIDEN * max(abs(v - mean) for v in values)
 
 
-def interval_factor(n: int, keys: int, alpha: float = ALPHA) -> float:
+def interval_factor(n: int, keys: int, alpha: float = ALPHA, dof: int | None = None) -> float:
     """How many standard deviations of n seeds a clean run may lie from their mean, on a key
     among ``keys`` compared ones, for a false alarm per run of at most ``alpha``: the two-sided
-    Student's t quantile at alpha / keys, widened for the mean's own error (sqrt(1 + 1/n))."""
+    Student's t quantile at alpha / keys, widened for the mean's own error (sqrt(1 + 1/n)).
+    ``dof``: the standard deviation's degrees of freedom where it was measured on other seeds
+    (``borrowed_noise``); n - 1 where it is these seeds' own."""
     from scipy.stats import t
 
-    if n < 2:
+    dof = n - 1 if dof is None else dof
+    if n < 1 or dof < 1:
         return math.inf
-    return float(t.ppf(1 - alpha / (2 * max(keys, 1)), n - 1) * math.sqrt(1 + 1 / n))
+    return float(t.ppf(1 - alpha / (2 * max(keys, 1)), dof) * math.sqrt(1 + 1 / n))
 
 
-def tolerance(values: list[float], exact: bool = False, keys: int = 1) -> tuple[float, float]:
+def borrowed_noise(other: dict | None, n: int) -> tuple[float, int] | None:
+    """(relative standard deviation, degrees of freedom) of a key over another profile's seeds
+    (``other``: its baseline entry), where they are more than this profile's ``n`` and their
+    mean is not 0; else None (the key keeps its own seeds' noise)."""
+    seeds = (other or {}).get("seeds") or []
+    if len(seeds) <= max(n, 2):
+        return None
+    mean = statistics.fmean(seeds)
+    return (statistics.stdev(seeds) / abs(mean), len(seeds) - 1) if mean else None
+
+
+def tolerance(values: list[float], exact: bool = False, keys: int = 1,
+              noise: tuple[float, int] | None = None) -> tuple[float, float]:
     """(value, tolerance) of one key from its values over several seeds, by ``RULE``; ``keys``:
-    how many keys the baseline compares (the false-alarm rate is per run, over all of them)."""
+    how many keys the baseline compares (the false-alarm rate is per run, over all of them);
+    ``noise``: (relative sd, degrees of freedom) borrowed from another profile's seeds: the
+    interval takes their degrees of freedom and the larger of their sd (relative, times this
+    mean) and these seeds' own."""
     mean = statistics.fmean(values)
     if exact:
         return mean, 0.0
-    sd = statistics.stdev(values) if len(values) > 1 else 0.0
     floor = FLOOR_REL * abs(mean) if mean else FLOOR_ZERO
     if all(isinstance(v, int) or (float(v).is_integer() and abs(v) >= 2) for v in values):
         floor = max(floor, FLOOR_COUNT)  # counts and whole dimensions: one step is no drift
-    predicted = interval_factor(len(values), keys) * sd if sd else 0.0
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    if noise is not None:  # a key noisier here than in the other profile keeps its own sd
+        rel_sd, dof = noise
+        predicted = interval_factor(len(values), keys, dof=dof) * max(rel_sd * abs(mean), sd)
+    else:
+        predicted = interval_factor(len(values), keys) * sd if sd else 0.0
     return mean, max(predicted, spread(values), floor)
+
+
+BORROWED = ("; where these seeds are fewer than another profile's, the interval takes that "
+            "profile's degrees of freedom and the larger of its relative standard deviation "
+            "(times this value) and these seeds' own")
+
+
+def _entries(per_key: dict[str, list[float]], lend: dict) -> tuple[dict, list[str]]:
+    """{key: entry} by ``RULE`` from each key's values over the seeds, and the keys whose noise
+    was borrowed from ``lend`` (another baseline's values)."""
+    m = sum(1 for k in per_key if not group_of(k).exact)  # the keys a false alarm can come from
+    table, lent = {}, []
+    for key in sorted(per_key):
+        values, group = per_key[key], group_of(key)
+        noise = None if group.exact else borrowed_noise(lend.get(key), len(values))
+        value, tol = tolerance(values, group.exact, m, noise)
+        table[key] = {"value": round(value, 10), "tol": float(f"{tol:.4g}"),
+                      "spread": 0.0 if group.exact else float(f"{spread(values):.4g}"),
+                      "group": group.name, "seeds": [float(f"{v:.6g}") for v in values]}
+        if noise is not None:
+            lent.append(key)
+    return table, lent
 
 
 def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = None,
                   data: dict | None = None) -> dict:
     """A baseline from the results of ``runs`` (one per seed): each compared key gets the mean
     and the tolerance of ``RULE`` over the runs that hold it (keys some run lacks are listed
-    under ``fewer_seeds``). ``scale_from`` (another baseline) lends each key of the same name its
-    relative tolerance where that is wider. ``data``: which images the runs saw (for photos:
-    the digest of their names, their count and size), so that a run on other images is never
-    checked against it."""
+    under ``fewer_seeds``). ``scale_from`` (another profile's baseline with more seeds) lends
+    each key of the same name its seeds' noise (``borrowed_noise``). ``data``: which images the
+    runs saw (for photos: the digest of their names, their count and size), so that a run on
+    other images is never checked against it."""
     if not runs:
         raise ValueError("a baseline needs at least one run")
     per_run = [compared(r) for r in runs]
     keys = set().union(*(set(p) for p in per_run))
-    m = sum(1 for k in keys if not group_of(k).exact)  # the keys a false alarm can come from
-    lend = (scale_from or {}).get("values", {})
-    table, lent, fewer = {}, [], {}
-    for key in sorted(keys):
-        values = [p[key] for p in per_run if key in p]
-        if len(values) < len(runs):
-            fewer[key] = len(values)
-        group = group_of(key)
-        value, tol = tolerance(values, group.exact, m)
-        entry = {"value": round(value, 10), "tol": float(f"{tol:.4g}"),
-                 "spread": 0.0 if group.exact else float(f"{spread(values):.4g}"),
-                 "group": group.name, "seeds": [float(f"{v:.6g}") for v in values]}
-        other = lend.get(key)  # the tolerance only: a claim's noise is this profile's own
-        if other and not group.exact and other["value"]:
-            rel = other["tol"] / abs(other["value"])
-            if rel * abs(value) > entry["tol"]:
-                entry["tol"] = float(f"{rel * abs(value):.4g}")
-                lent.append(key)
-        table[key] = entry
+    per_key = {k: [p[k] for p in per_run if k in p] for k in keys}
+    table, lent = _entries(per_key, (scale_from or {}).get("values", {}))
     envs = [r.get("environment", {}) for r in runs]
     return {
-        "note": note, "rule": RULE + ("; where another profile's relative tolerance is wider, "
-                                      "that one" if scale_from else ""),
+        "note": note, "rule": RULE + (BORROWED if scale_from else ""),
         "made_from": {"profile": envs[0].get("profile"), "seeds": [e.get("seed") for e in envs],
                       "versions": envs[0].get("versions"), "platform": envs[0].get("platform"),
                       "keras_backend": envs[0].get("keras_backend"),
@@ -232,9 +261,24 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
         "data": data or {"kind": "synthetic"},
         "claims": {},
         "lent_from_other_profile": lent,
-        "fewer_seeds": fewer,
+        "fewer_seeds": {k: len(v) for k, v in per_key.items() if len(v) < len(runs)},
         "values": table,
     }
+
+
+def remake(base: dict, scale_from: dict | None = None, note: str = "") -> dict:
+    """``base`` with every tolerance and spread made anew by ``RULE`` (and ``scale_from``'s
+    noise) from the seeds it stores, for a baseline whose runs are no longer on disk; its
+    values, seeds, claims and provenance stay as they are (a key no group compares any more
+    is dropped)."""
+    per_key = {k: e["seeds"] for k, e in base["values"].items() if group_of(k) is not None}
+    table, lent = _entries(per_key, (scale_from or {}).get("values", {}))
+    for key, entry in table.items():
+        entry["value"] = base["values"][key]["value"]  # the mean of the unrounded seeds
+    return {**base, "note": base.get("note", "") + (f"; {note}" if note else ""),
+            "rule": RULE + (BORROWED if scale_from else ""),
+            "groups": {g.name: g.why for g in COMPARED},
+            "lent_from_other_profile": lent, "values": table}
 
 
 def spreads(base: dict) -> dict[str, float]:

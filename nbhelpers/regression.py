@@ -190,7 +190,18 @@ def main_check(args) -> int:
 
 
 def main_baseline(args) -> int:
-    """``baseline``: write a baseline from runs with different seeds (``--runs A B C ...``)."""
+    """``baseline``: write a baseline from runs with different seeds (``--runs A B C ...``), or
+    make a baseline's tolerances anew from the seeds it stores (``--remake FILE``)."""
+    lend = load_baseline(args.scale_from) if args.scale_from else None
+    if getattr(args, "remake", None):
+        out = Path(args.out or args.remake)
+        base = baseline.remake(load_baseline(args.remake), lend, getattr(args, "note", ""))
+        atomic_write_json(out, base)
+        print(f"wrote {out}: {len(base['values'])} tolerances made anew from the seeds "
+              f"{base['made_from'].get('seeds')} it stores ({len(base['lent_from_other_profile'])} "
+              f"with the noise of {Path(args.scale_from).name if lend else 'no other profile'}); "
+              f"review it and commit it")
+        return 0
     runs = []
     for run_dir in args.runs:
         results = store.read_results(run_dir)
@@ -215,10 +226,9 @@ def main_baseline(args) -> int:
         print("error: runs of external z-points have no baseline (the baselines describe the "
               "series' own runs)", file=sys.stderr)
         return 2
-    lend = load_baseline(args.scale_from) if args.scale_from else None
     profile = profiles.pop()
     note = (f"profile {profile}, seeds {', '.join(map(str, seeds))}"
-            + (f"; relative tolerances of {Path(args.scale_from).name} where wider"
+            + (f"; seed noise of {Path(args.scale_from).name} where its seeds are more"
                if lend else "") + (f"; {args.note}" if getattr(args, "note", "") else ""))
     first = baseline.make_baseline(runs, note, lend, data[0])
     spread = baseline.spreads(first)

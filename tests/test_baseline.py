@@ -91,13 +91,50 @@ def test_baseline_from_seeds_records_its_rule_and_what_made_it():
     assert all(baseline.compare(r, b).ok for r in runs)
 
 
-def test_scale_from_lends_a_wider_relative_tolerance():
-    small = baseline.make_baseline([_run(0.0), _run(0.1)])  # loss 0.5 / 0.6: wide
-    big = baseline.make_baseline([_run(0.0), _run(0.001)], scale_from=small)
-    rel = small["values"]["01_autoencoder_training/loss_last_epoch"]["tol"] / 0.55
-    assert big["values"]["01_autoencoder_training/loss_last_epoch"]["tol"] == pytest.approx(
-        rel * 0.5005, rel=1e-3)
-    assert "01_autoencoder_training/loss_last_epoch" in big["lent_from_other_profile"]
+def _seeded(shifts: list[float]) -> list[dict]:
+    runs = [_run(x) for x in shifts]
+    for i, r in enumerate(runs):
+        r["environment"]["seed"] = i
+    return runs
+
+
+def test_few_seeds_borrow_the_noise_of_a_profile_with_more():
+    """Two default seeds cannot measure their own noise (t with 1 degree of freedom at the
+    per-run rate is thousands of sd): the interval takes the 12 smoke seeds' relative sd and
+    their 11 degrees of freedom, or the two seeds' own sd where that is larger."""
+    key = "01_autoencoder_training/loss_last_epoch"
+    shifts = [0.01 * (i - 5.5) for i in range(12)]  # loss 0.445 ... 0.555, known sd
+    smoke = baseline.make_baseline(_seeded(shifts))
+    rel_sd = statistics.stdev([0.5 + x for x in shifts]) / 0.5
+    m = sum(not baseline.group_of(k).exact for k in smoke["values"])
+    quiet = baseline.make_baseline(_seeded([0.0, 0.002]), scale_from=smoke)
+    t11 = baseline.interval_factor(2, m, dof=11)
+    assert t11 == pytest.approx(baseline.interval_factor(12, m) * math.sqrt(1.5 / (13 / 12)))
+    assert quiet["values"][key]["tol"] == pytest.approx(t11 * rel_sd * 0.501, rel=1e-3)
+    assert key in quiet["lent_from_other_profile"]
+    assert baseline.interval_factor(2, m) > 50 * t11  # its own seeds alone: useless
+    noisy = baseline.make_baseline(_seeded([0.0, 0.2]), scale_from=smoke)  # 0.5 / 0.7
+    assert noisy["values"][key]["tol"] == pytest.approx(
+        t11 * statistics.stdev([0.5, 0.7]), rel=1e-3)
+    # model sizes stay exact, and without a lender the own rule stands
+    assert noisy["values"]["01_autoencoder_training/params/encoder"]["tol"] == 0.0
+    alone = baseline.make_baseline(_seeded([0.0, 0.002]))
+    assert alone["lent_from_other_profile"] == [] and alone["values"][key]["tol"] == (
+        pytest.approx(baseline.interval_factor(2, m) * statistics.stdev([0.5, 0.502]), rel=1e-3))
+
+
+def test_remake_applies_the_rule_to_the_stored_seeds_and_keeps_the_rest():
+    key = "01_autoencoder_training/loss_last_epoch"
+    smoke = baseline.make_baseline(_seeded([0.01 * (i - 5.5) for i in range(12)]))
+    old = {**baseline.make_baseline(_seeded([0.0, 0.002])), "claims": {"voids": "holds"}}
+    old["values"][key]["tol"] = 99.0  # made by some earlier rule
+    new = baseline.remake(old, smoke, "remade")
+    assert new["values"][key]["tol"] == baseline.make_baseline(
+        _seeded([0.0, 0.002]), scale_from=smoke)["values"][key]["tol"]
+    assert new["values"][key]["value"] == old["values"][key]["value"]
+    assert new["values"][key]["seeds"] == old["values"][key]["seeds"]
+    assert new["claims"] == {"voids": "holds"} and new["made_from"] == old["made_from"]
+    assert new["note"].endswith("; remade") and "degrees of freedom" in new["rule"]
 
 
 def test_report_puts_changed_claims_first_then_the_farthest_move_then_missing_and_added():
@@ -160,3 +197,23 @@ def test_baseline_command_makes_one_from_several_runs_and_refuses_mixed_ones(tmp
     assert twice == 2 and "different seeds, found profiles ['smoke'] and seeds [0, 0]" in \
         capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
+
+
+def test_baseline_command_remakes_tolerances_from_stored_seeds(tmp_path, capsys):
+    import json
+
+    from nbhelpers.__main__ import main
+
+    key = "01_autoencoder_training/loss_last_epoch"
+    smoke, old = tmp_path / "smoke.json", tmp_path / "default.json"
+    smoke.write_text(json.dumps(baseline.make_baseline(_seeded([0.001 * i for i in range(12)]))))
+    before = baseline.make_baseline(_seeded([0.0, 0.002]))
+    old.write_text(json.dumps(before))
+    assert main(["baseline", "--remake", str(old), "--scale-from", str(smoke)]) == 0
+    after = json.loads(old.read_text())
+    assert key in after["lent_from_other_profile"]
+    assert after["values"][key]["tol"] < before["values"][key]["tol"] / 10  # t(1) -> t(11)
+    assert "made anew from the seeds [0, 1]" in capsys.readouterr().out
+    with pytest.raises(SystemExit):  # either runs or a baseline to remake, not both
+        main(["baseline", "--remake", str(old), "--runs", str(tmp_path)])
+    assert "not allowed with argument" in capsys.readouterr().err
