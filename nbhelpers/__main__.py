@@ -61,14 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="baseline file (default: baselines/<the run's profile>.json)")
     base = sub.add_parser("baseline", help="write a baseline from runs with different seeds, "
                                            "for review and commit")
-    made = base.add_mutually_exclusive_group(required=True)
-    made.add_argument("--runs", nargs="+", metavar="RUN_DIR",
+    base.add_argument("--runs", nargs="+", metavar="RUN_DIR",
                       help="run directories of one profile, one per seed (12 make the stated "
                            "false-alarm rate hold with tolerances of about 6 standard "
                            "deviations; fewer need --scale-from)")
-    made.add_argument("--remake", default=None, metavar="BASELINE",
+    base.add_argument("--remake", default=None, metavar="BASELINE",
                       help="make this baseline's tolerances anew by the current rule from the "
-                           "seeds it stores (its runs need not be on disk)")
+                           "seeds it stores (its runs need not be on disk) and those of --runs, "
+                           "if given")
     base.add_argument("--scale-from", default=None, metavar="BASELINE",
                       help="borrow each key's seed noise (relative standard deviation, degrees "
                            "of freedom) from this baseline of more seeds (e.g. "

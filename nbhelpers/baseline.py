@@ -266,19 +266,35 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
     }
 
 
-def remake(base: dict, scale_from: dict | None = None, note: str = "") -> dict:
+def remake(base: dict, scale_from: dict | None = None, note: str = "",
+           runs: list[dict] = ()) -> dict:
     """``base`` with every tolerance and spread made anew by ``RULE`` (and ``scale_from``'s
-    noise) from the seeds it stores, for a baseline whose runs are no longer on disk; its
-    values, seeds, claims and provenance stay as they are (a key no group compares any more
-    is dropped)."""
-    per_key = {k: e["seeds"] for k, e in base["values"].items() if group_of(k) is not None}
+    noise) from the seeds it stores and the results of ``runs`` (more seeds, added to them), for
+    a baseline whose runs are no longer on disk. Its claims and provenance stay (the caller
+    merges the new runs' claims); a key no group compares any more is dropped."""
+    old = {k: e for k, e in base["values"].items() if group_of(k) is not None}
+    per_key = {k: list(e["seeds"]) for k, e in old.items()}
+    for r in runs:
+        for key, value in compared(r).items():
+            per_key.setdefault(key, []).append(value)
     table, lent = _entries(per_key, (scale_from or {}).get("values", {}))
-    for key, entry in table.items():
-        entry["value"] = base["values"][key]["value"]  # the mean of the unrounded seeds
+    if not runs:
+        for key, entry in table.items():
+            entry["value"] = old[key]["value"]  # the mean of the unrounded seeds
+    made = dict(base.get("made_from", {}))
+    made["seeds"] = [*made.get("seeds", []),
+                     *(r.get("environment", {}).get("seed") for r in runs)]
+    if runs:
+        made["added_runs"] = [{k: r.get("environment", {}).get(k) for k in
+                               ("seed", "versions", "platform", "keras_backend", "cpu_count")}
+                              for r in runs]
+    n = len(made["seeds"])
     return {**base, "note": base.get("note", "") + (f"; {note}" if note else ""),
-            "rule": RULE + (BORROWED if scale_from else ""),
+            "rule": RULE + (BORROWED if scale_from else ""), "made_from": made,
             "groups": {g.name: g.why for g in COMPARED},
-            "lent_from_other_profile": lent, "values": table}
+            "lent_from_other_profile": lent,
+            "fewer_seeds": {k: len(v) for k, v in per_key.items() if len(v) < n},
+            "values": table}
 
 
 def spreads(base: dict) -> dict[str, float]:

@@ -193,17 +193,13 @@ def main_baseline(args) -> int:
     """``baseline``: write a baseline from runs with different seeds (``--runs A B C ...``), or
     make a baseline's tolerances anew from the seeds it stores (``--remake FILE``)."""
     lend = load_baseline(args.scale_from) if args.scale_from else None
-    if getattr(args, "remake", None):
-        out = Path(args.out or args.remake)
-        base = baseline.remake(load_baseline(args.remake), lend, getattr(args, "note", ""))
-        atomic_write_json(out, base)
-        print(f"wrote {out}: {len(base['values'])} tolerances made anew from the seeds "
-              f"{base['made_from'].get('seeds')} it stores ({len(base['lent_from_other_profile'])} "
-              f"with the noise of {Path(args.scale_from).name if lend else 'no other profile'}); "
-              f"review it and commit it")
-        return 0
+    earlier = load_baseline(args.remake) if getattr(args, "remake", None) else None
+    if earlier is None and not args.runs:
+        print("error: expected --runs RUN_DIR ... (one per seed) or --remake BASELINE, found "
+              "neither", file=sys.stderr)
+        return 2
     runs = []
-    for run_dir in args.runs:
+    for run_dir in args.runs or []:
         results = store.read_results(run_dir)
         if not results or not results.get("environment"):
             print(f"error: {Path(run_dir) / store.RESULTS} holds no run with an environment "
@@ -212,11 +208,16 @@ def main_baseline(args) -> int:
         runs.append(results)
     profiles = {r["environment"].get("profile") for r in runs}
     seeds = [r["environment"].get("seed") for r in runs]
+    if earlier is not None:
+        profiles.add(earlier.get("made_from", {}).get("profile"))
+        seeds = [*earlier.get("made_from", {}).get("seeds", []), *seeds]
     if len(profiles) != 1 or len(set(seeds)) != len(seeds):
         print(f"error: expected runs of one profile with different seeds, found profiles "
               f"{sorted(map(str, profiles))} and seeds {seeds}", file=sys.stderr)
         return 2
-    data = [dataset.data_identity(data_info(run_dir)) for run_dir in args.runs]
+    data = [dataset.data_identity(data_info(run_dir)) for run_dir in args.runs or []]
+    if earlier is not None:
+        data.insert(0, baseline_data(earlier))
     if any(d != data[0] for d in data):
         print(f"error: expected runs on the same images, found {len({str(d) for d in data})} "
               f"different data sets ({', '.join(sorted({d['kind'] for d in data}))})",
@@ -226,18 +227,14 @@ def main_baseline(args) -> int:
         print("error: runs of external z-points have no baseline (the baselines describe the "
               "series' own runs)", file=sys.stderr)
         return 2
+    if earlier is not None:
+        return _remake(args, earlier, lend, runs)
     profile = profiles.pop()
     note = (f"profile {profile}, seeds {', '.join(map(str, seeds))}"
             + (f"; seed noise of {Path(args.scale_from).name} where its seeds are more"
                if lend else "") + (f"; {args.note}" if getattr(args, "note", "") else ""))
     first = baseline.make_baseline(runs, note, lend, data[0])
-    spread = baseline.spreads(first)
-    per_seed = [statuses(claims.evaluate(r, spread=spread)) for r in runs]
-    agreed = {}
-    for cid in per_seed[0]:  # a seed that could not measure a claim does not vote on it
-        votes = {s[cid] for s in per_seed} - {claims.NOT_MEASURED}
-        agreed[cid] = (votes.pop() if len(votes) == 1 else
-                       claims.NOISE if votes else claims.NOT_MEASURED)
+    agreed = _agreed_claims(first, runs)
     if args.out:
         out = Path(args.out)
     elif data[0]["kind"] == "photos":
@@ -248,6 +245,37 @@ def main_baseline(args) -> int:
     atomic_write_json(out, base)
     print(f"wrote {out}: {len(base['values'])} values from {len(runs)} runs ({note}); "
           f"review it and commit it")
+    return 0
+
+
+def _agreed_claims(base: dict, runs: list[dict], earlier: dict | None = None) -> dict[str, str]:
+    """{claim: the status every seed agreed on}, else "within noise" ("not measured" where no
+    seed measured it); ``earlier``: the statuses a baseline's stored seeds agreed on, one vote."""
+    spread = baseline.spreads(base)
+    per_seed = [statuses(claims.evaluate(r, spread=spread)) for r in runs]
+    if earlier:
+        per_seed.append(earlier)
+    agreed = {}
+    for cid in set().union(*per_seed):  # a seed that could not measure a claim does not vote
+        votes = {s.get(cid, claims.NOT_MEASURED) for s in per_seed} - {claims.NOT_MEASURED}
+        agreed[cid] = (votes.pop() if len(votes) == 1 else
+                       claims.NOISE if votes else claims.NOT_MEASURED)
+    return dict(sorted(agreed.items()))
+
+
+def _remake(args, earlier: dict, lend: dict | None, runs: list[dict]) -> int:
+    """``baseline --remake FILE [--runs ...]``: the tolerances of FILE made anew by the current
+    rule from the seeds it stores and those of the runs given."""
+    out = Path(args.out or args.remake)
+    note = getattr(args, "note", "") or ""
+    base = baseline.remake(earlier, lend, note, runs)
+    base["claims"] = _agreed_claims(base, runs, earlier.get("claims", {}))
+    atomic_write_json(out, base)
+    print(f"wrote {out}: {len(base['values'])} tolerances made anew from the seeds "
+          f"{base['made_from'].get('seeds')} ({len(runs)} of them from the runs given; "
+          f"{len(base['lent_from_other_profile'])} keys with the noise of "
+          f"{Path(args.scale_from).name if lend else 'no other profile'}); review it and "
+          f"commit it")
     return 0
 
 

@@ -214,6 +214,22 @@ def test_baseline_command_remakes_tolerances_from_stored_seeds(tmp_path, capsys)
     assert key in after["lent_from_other_profile"]
     assert after["values"][key]["tol"] < before["values"][key]["tol"] / 10  # t(1) -> t(11)
     assert "made anew from the seeds [0, 1]" in capsys.readouterr().out
-    with pytest.raises(SystemExit):  # either runs or a baseline to remake, not both
-        main(["baseline", "--remake", str(old), "--runs", str(tmp_path)])
-    assert "not allowed with argument" in capsys.readouterr().err
+    assert main(["baseline", "--scale-from", str(smoke)]) == 2
+    assert "expected --runs RUN_DIR ... (one per seed) or --remake BASELINE, found neither" in \
+        capsys.readouterr().err
+    # a third seed whose run is on disk joins the two stored ones
+    third = _run(0.02)
+    third["environment"]["seed"] = 2
+    run = _run_dir(tmp_path, "s2", third)
+    assert main(["baseline", "--remake", str(old), "--runs", run, "--scale-from", str(smoke),
+                 "--out", str(tmp_path / "three.json")]) == 0
+    three = json.loads((tmp_path / "three.json").read_text())
+    assert three["made_from"]["seeds"] == [0, 1, 2]
+    assert three["values"][key]["seeds"] == [0.5, 0.502, 0.52]
+    assert three["values"][key]["value"] == pytest.approx(statistics.fmean([0.5, 0.502, 0.52]))
+    assert three["made_from"]["added_runs"][0]["seed"] == 2
+    assert main(["check", run, "--baseline", str(tmp_path / "three.json")]) == 0
+    again = _run_dir(tmp_path, "again", {**third, "environment": {**third["environment"],
+                                                                  "seed": 1}})
+    assert main(["baseline", "--remake", str(old), "--runs", again]) == 2  # seed 1 is stored
+    assert "seeds [0, 1, 1]" in capsys.readouterr().err
