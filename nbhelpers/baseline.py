@@ -22,7 +22,8 @@ line lies within it of the value reads "within noise". A profile with too few se
 first term (the default: two or three seeds, where t with 1 or 2 degrees of freedom asks for
 thousands or a hundred standard deviations) borrows its noise (``scale_from``): the same
 interval with another profile's degrees of freedom and the larger of that profile's relative
-standard deviation of the key (times this value) and its own (``borrowed_noise``). ``remake``
+standard deviation of the key (times this value) and its own (``borrowed_noise``); a key of
+one seed with no noise to borrow gets no tolerance and is not compared. ``remake``
 applies the rule anew to the seeds a baseline stores, for runs that are no longer on disk.
 """
 
@@ -219,21 +220,25 @@ BORROWED = ("; where these seeds are fewer than another profile's, the interval 
             "(times this value) and these seeds' own")
 
 
-def _entries(per_key: dict[str, list[float]], lend: dict) -> tuple[dict, list[str]]:
-    """{key: entry} by ``RULE`` from each key's values over the seeds, and the keys whose noise
-    was borrowed from ``lend`` (another baseline's values)."""
+def _entries(per_key: dict[str, list[float]], lend: dict) -> tuple[dict, list[str], list[str]]:
+    """{key: entry} by ``RULE`` from each key's values over the seeds, the keys whose noise was
+    borrowed from ``lend`` (another baseline's values), and the keys left out: one seed and no
+    noise to borrow, so no tolerance can be stated (a run lists them as added)."""
     m = sum(1 for k in per_key if not group_of(k).exact)  # the keys a false alarm can come from
-    table, lent = {}, []
+    table, lent, left_out = {}, [], []
     for key in sorted(per_key):
         values, group = per_key[key], group_of(key)
         noise = None if group.exact else borrowed_noise(lend.get(key), len(values))
+        if not group.exact and noise is None and len(values) < 2:
+            left_out.append(key)
+            continue
         value, tol = tolerance(values, group.exact, m, noise)
         table[key] = {"value": round(value, 10), "tol": float(f"{tol:.4g}"),
                       "spread": 0.0 if group.exact else float(f"{spread(values):.4g}"),
                       "group": group.name, "seeds": [float(f"{v:.6g}") for v in values]}
         if noise is not None:
             lent.append(key)
-    return table, lent
+    return table, lent, left_out
 
 
 def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = None,
@@ -249,7 +254,7 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
     per_run = [compared(r) for r in runs]
     keys = set().union(*(set(p) for p in per_run))
     per_key = {k: [p[k] for p in per_run if k in p] for k in keys}
-    table, lent = _entries(per_key, (scale_from or {}).get("values", {}))
+    table, lent, left_out = _entries(per_key, (scale_from or {}).get("values", {}))
     envs = [r.get("environment", {}) for r in runs]
     return {
         "note": note, "rule": RULE + (BORROWED if scale_from else ""),
@@ -262,6 +267,7 @@ def make_baseline(runs: list[dict], note: str = "", scale_from: dict | None = No
         "claims": {},
         "lent_from_other_profile": lent,
         "fewer_seeds": {k: len(v) for k, v in per_key.items() if len(v) < len(runs)},
+        "one_seed_not_compared": left_out,
         "values": table,
     }
 
@@ -277,10 +283,10 @@ def remake(base: dict, scale_from: dict | None = None, note: str = "",
     for r in runs:
         for key, value in compared(r).items():
             per_key.setdefault(key, []).append(value)
-    table, lent = _entries(per_key, (scale_from or {}).get("values", {}))
-    if not runs:
-        for key, entry in table.items():
-            entry["value"] = old[key]["value"]  # the mean of the unrounded seeds
+    table, lent, left_out = _entries(per_key, (scale_from or {}).get("values", {}))
+    for key, entry in table.items():  # the stored mean is of the unrounded seeds
+        if key in old and (not runs or group_of(key).exact):
+            entry["value"] = old[key]["value"]
     made = dict(base.get("made_from", {}))
     made["seeds"] = [*made.get("seeds", []),
                      *(r.get("environment", {}).get("seed") for r in runs)]
@@ -294,7 +300,7 @@ def remake(base: dict, scale_from: dict | None = None, note: str = "",
             "groups": {g.name: g.why for g in COMPARED},
             "lent_from_other_profile": lent,
             "fewer_seeds": {k: len(v) for k, v in per_key.items() if len(v) < n},
-            "values": table}
+            "one_seed_not_compared": left_out, "values": table}
 
 
 def spreads(base: dict) -> dict[str, float]:

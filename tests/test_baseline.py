@@ -118,6 +118,14 @@ def test_few_seeds_borrow_the_noise_of_a_profile_with_more():
         t11 * statistics.stdev([0.5, 0.7]), rel=1e-3)
     # model sizes stay exact, and without a lender the own rule stands
     assert noisy["values"]["01_autoencoder_training/params/encoder"]["tol"] == 0.0
+    # one seed: a tolerance only from borrowed noise, else the key is not compared at all
+    # (a one-seed key at the 1 % floor flagged a held-out default seed 18 tolerances out)
+    one = baseline.make_baseline(_seeded([0.0]), scale_from=smoke)
+    assert one["values"][key]["tol"] == pytest.approx(
+        baseline.interval_factor(1, m, dof=11) * rel_sd * 0.5, rel=1e-3)
+    bare = baseline.make_baseline(_seeded([0.0]))
+    assert key in bare["one_seed_not_compared"] and key not in bare["values"]
+    assert bare["values"]["01_autoencoder_training/params/encoder"]["tol"] == 0.0
     alone = baseline.make_baseline(_seeded([0.0, 0.002]))
     assert alone["lent_from_other_profile"] == [] and alone["values"][key]["tol"] == (
         pytest.approx(baseline.interval_factor(2, m) * statistics.stdev([0.5, 0.502]), rel=1e-3))
@@ -207,7 +215,10 @@ def test_baseline_command_remakes_tolerances_from_stored_seeds(tmp_path, capsys)
     key = "01_autoencoder_training/loss_last_epoch"
     smoke, old = tmp_path / "smoke.json", tmp_path / "default.json"
     smoke.write_text(json.dumps(baseline.make_baseline(_seeded([0.001 * i for i in range(12)]))))
-    before = baseline.make_baseline(_seeded([0.0, 0.002]))
+    seeded = _seeded([0.0, 0.002])
+    for r in seeded:  # seven digits: the stored seeds keep six
+        r["01_autoencoder_training"]["params"]["encoder"] = 2747971
+    before = baseline.make_baseline(seeded)
     old.write_text(json.dumps(before))
     assert main(["baseline", "--remake", str(old), "--scale-from", str(smoke)]) == 0
     after = json.loads(old.read_text())
@@ -220,6 +231,7 @@ def test_baseline_command_remakes_tolerances_from_stored_seeds(tmp_path, capsys)
     # a third seed whose run is on disk joins the two stored ones
     third = _run(0.02)
     third["environment"]["seed"] = 2
+    third["01_autoencoder_training"]["params"]["encoder"] = 2747971
     run = _run_dir(tmp_path, "s2", third)
     assert main(["baseline", "--remake", str(old), "--runs", run, "--scale-from", str(smoke),
                  "--out", str(tmp_path / "three.json")]) == 0
@@ -228,6 +240,7 @@ def test_baseline_command_remakes_tolerances_from_stored_seeds(tmp_path, capsys)
     assert three["values"][key]["seeds"] == [0.5, 0.502, 0.52]
     assert three["values"][key]["value"] == pytest.approx(statistics.fmean([0.5, 0.502, 0.52]))
     assert three["made_from"]["added_runs"][0]["seed"] == 2
+    assert three["values"]["01_autoencoder_training/params/encoder"]["value"] == 2747971
     assert main(["check", run, "--baseline", str(tmp_path / "three.json")]) == 0
     again = _run_dir(tmp_path, "again", {**third, "environment": {**third["environment"],
                                                                   "seed": 1}})
