@@ -103,7 +103,9 @@ class Density:
     SIGMA_QUANTILES = _k(NB, "sigma_quantiles", "z units", "10 %, 50 % and 90 % quantiles over "
                          "the axes of the fitted sigma", *_BY)
     FWHM_QUANTILES = _k(NB, "fwhm_quantiles", "z units", "10 %, 50 % and 90 % quantiles over "
-                        "the axes of the fitted FWHM (2.3548 sigma)", *_BY)
+                        "the axes of the fitted FWHM (2.3548 x the fitted sigma; axis_spread's "
+                        "FWHM from the quartiles only sets the bin widths)",
+                        "latent.density.LatentDensity", "latent.scale.axis_spread")
     ABS_CENTER_QUANTILES = _k(NB, "abs_center_quantiles", "z units", "10 %, 50 % and 90 % "
                               "quantiles over the axes of the fitted centre's distance from 0",
                               *_BY)

@@ -72,6 +72,16 @@ def test_tsne_series_runs_each_job_with_its_own_settings():
         assert len(r.index) == r.n and len(np.unique(r.index)) == r.n and r.index.max() < len(z)
 
 
+def test_the_perplexity_used_is_the_one_openTSNE_lowered_to_not_the_one_asked():
+    """openTSNE lowers a perplexity too large for the points to (n - 1) / 3 and keeps the asked
+    one beside it: the recorded ``used`` perplexity must be the lowered one (found by a cold
+    read: it was the asked value read back, so a lowered map looked as asked)."""
+    z = np.random.default_rng(5).standard_normal((60, 5)).astype(np.float32)
+    r = tsne_mod.tsne(z, perplexity=30.0, n_iter=60, exaggeration_iter=20, n_jobs=1)
+    assert r.settings["perplexity"] == 30.0
+    assert r.used["perplexity"] == pytest.approx((60 - 1) / 3, rel=1e-6)
+
+
 def test_a_map_rebuilt_from_saved_rows_and_coordinates_places_new_points_like_the_original():
     rng = np.random.default_rng(9)
     centers = rng.normal(0, 8, (2, 6))

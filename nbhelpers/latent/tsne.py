@@ -67,7 +67,7 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
                             initialization="pca", negative_gradient_method="fft", n_jobs=jobs,
                             random_state=seed, **(opentsne_options or {})).fit(x)
         out, kl = np.asarray(emb), float(emb.kl_divergence)
-        perplexity_used = float(np.atleast_1d(emb.affinities.perplexities)[0])
+        perplexity_used = _effective_perplexity(emb.affinities)
     else:
         from sklearn.manifold import TSNE
 
@@ -87,6 +87,17 @@ def tsne(z: np.ndarray, n: int | None = None, pca_components: int | None = None,
                 perplexity_used, (len(check) - 1) / 3), n_jobs=jobs), 4)}
     return TSNEResult(out.astype(np.float32), len(idx), label, seconds, kl, method, idx, settings,
                       used)
+
+
+def _effective_perplexity(affinities) -> float:
+    """The perplexity openTSNE's affinities were computed at: it lowers one too large for the
+    points to (n - 1) / 3 and keeps the asked value in ``perplexities``/``perplexity``, the one
+    it used in ``effective_perplexities_`` (multiscale) or ``effective_perplexity_``."""
+    for name in ("effective_perplexities_", "effective_perplexity_", "perplexities", "perplexity"):
+        value = getattr(affinities, name, None)
+        if value is not None:
+            return float(np.atleast_1d(value)[0])
+    raise ValueError(f"{type(affinities).__name__} holds no perplexity")
 
 
 def embedding_kl(x: np.ndarray, y: np.ndarray, perplexity: float = 30.0, n_jobs: int = -1,
